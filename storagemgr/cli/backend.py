@@ -1,0 +1,47 @@
+"""``storagemgr backend list`` and ``storagemgr backend show``."""
+
+from cliff import lister
+from cliff import show
+
+from storagemgr.cli import base
+
+_STRUCTURED = ('capabilities', 'pools')
+
+
+def _describe(app, backend):
+    backend.setup(app.context)
+    backend.refresh_stats()
+    backend.record()
+    return backend.describe()
+
+
+class ListBackend(lister.Lister):
+    """List the configured backends with their state and pools."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('--kind', choices=('share', 'volume'),
+                            help='Only backends of this kind.')
+        return parser
+
+    def take_action(self, parsed_args):
+        records = [_describe(self.app, b) for b in self.app.registry
+                   if parsed_args.kind in (None, b.kind.name)]
+        return base.list_columns(
+            records, ('name', 'kind', 'driver', 'state', 'capabilities',
+                      'pools'), structured=_STRUCTURED)
+
+
+class ShowBackend(show.ShowOne):
+    """Show one backend: driver, state, capabilities and pools."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('name', help='Backend name (a section of '
+                                         'storagemgr.conf).')
+        return parser
+
+    def take_action(self, parsed_args):
+        backend = self.app.registry.lookup(parsed_args.name)
+        return base.show_columns(_describe(self.app, backend),
+                                 structured=_STRUCTURED)

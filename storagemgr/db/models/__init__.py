@@ -1,0 +1,27 @@
+"""SQLAlchemy models, one module per area.
+
+Importing this package imports every area's models so that Base.metadata
+knows all tables (alembic autogenerate and the schema tests rely on it).
+"""
+
+from storagemgr.db.models import backend  # noqa: F401
+from storagemgr.db.models.base import Base  # noqa: F401
+
+_AREA_MODULES = (
+    'storagemgr.db.models.share',
+    'storagemgr.db.models.volume',
+    'storagemgr.db.models.plugin',
+)
+
+
+def load_all():
+    import importlib
+    for name in _AREA_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError as e:
+            if e.name != name:
+                raise
+
+
+load_all()

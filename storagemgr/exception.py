@@ -1,0 +1,198 @@
+"""Exceptions raised by storagemgr and by its drivers and plugins.
+
+Every exception carries a message built from ``msg_fmt`` and the keyword
+arguments given to it, so the text always names the thing at fault. A
+format error never hides the original problem: the raw format string and
+the keywords are used instead.
+
+Sections below are grouped by area. Add new exceptions to the section of
+the area they belong to.
+"""
+
+from oslo_log import log as logging
+
+from storagemgr.i18n import _
+
+LOG = logging.getLogger(__name__)
+
+
+class StorageManagerException(Exception):
+    """Base class of every storagemgr exception.
+
+    Subclasses set ``msg_fmt``; keyword arguments fill it in. ``code`` is an
+    HTTP-like status used by the CLI to tell user mistakes (4xx) from
+    failures (5xx).
+    """
+
+    msg_fmt = _("An unknown exception occurred.")
+    code = 500
+
+    def __init__(self, message=None, detail_data=None, **kwargs):
+        self.kwargs = kwargs
+        self.detail_data = detail_data or {}
+        if 'code' not in self.kwargs and hasattr(self, 'code'):
+            self.kwargs['code'] = self.code
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except Exception:
+                # A mismatch between msg_fmt and kwargs is a programming
+                # error, but the caller still deserves the information.
+                LOG.exception('Exception in string format operation for '
+                              '%s', self.__class__.__name__)
+                message = '%s %s' % (self.msg_fmt, kwargs)
+        self.msg = str(message)
+        super().__init__(self.msg)
+
+    def __str__(self):
+        return self.msg
+
+
+# Manila-compatible name: drivers written against the reference contract
+# raise and catch ``ManilaException``.
+ManilaException = StorageManagerException
+
+
+class Invalid(StorageManagerException):
+    msg_fmt = _("Unacceptable parameters.")
+    code = 400
+
+
+class InvalidInput(Invalid):
+    msg_fmt = _("Invalid input received: %(reason)s")
+
+
+class InvalidParameterValue(Invalid):
+    msg_fmt = _("%(err)s")
+
+
+class InvalidState(Invalid):
+    msg_fmt = _("%(resource)s %(id)s is %(status)s; %(action)s needs it "
+                "to be %(expected)s.")
+    code = 409
+
+
+class NotFound(StorageManagerException):
+    msg_fmt = _("Resource could not be found.")
+    code = 404
+
+
+class NotSupported(StorageManagerException):
+    msg_fmt = _("Operation not supported: %(operation)s")
+    code = 501
+
+
+class ProcessExecutionError(StorageManagerException):
+    def __init__(self, stdout=None, stderr=None, exit_code=None, cmd=None,
+                 description=None):
+        self.exit_code = exit_code
+        self.stderr = stderr
+        self.stdout = stdout
+        self.cmd = cmd
+        self.description = description
+        if description is None:
+            description = _('Unexpected error while running command.')
+        message = _('%(description)s\nCommand: %(cmd)s\nExit code: '
+                    '%(exit_code)s\nStdout: %(stdout)r\nStderr: '
+                    '%(stderr)r') % {'description': description,
+                                     'cmd': cmd, 'exit_code': exit_code,
+                                     'stdout': stdout, 'stderr': stderr}
+        super().__init__(message)
+
+
+# ---------------------------------------------------------------------------
+# Configuration and loading
+# ---------------------------------------------------------------------------
+
+class ConfigurationError(Invalid):
+    """A mistake in storagemgr.conf; the message names the culprit."""
+    msg_fmt = _("%(reason)s")
+
+
+class BackendSectionMissing(ConfigurationError):
+    msg_fmt = _("Backend '%(backend)s' is listed in [DEFAULT] "
+                "enabled_backends but the configuration has no "
+                "[%(backend)s] section.")
+
+
+class BackendDriverMissing(ConfigurationError):
+    msg_fmt = _("Backend section [%(backend)s] names no driver: set "
+                "share_driver or volume_driver.")
+
+
+class BackendDriverAmbiguous(ConfigurationError):
+    msg_fmt = _("Backend section [%(backend)s] sets both share_driver and "
+                "volume_driver; a backend has exactly one driver.")
+
+
+class InvalidConfigValue(ConfigurationError):
+    msg_fmt = _("Invalid value for option '%(option)s' in section "
+                "[%(section)s]: %(reason)s")
+
+
+class DriverNotFound(ConfigurationError):
+    msg_fmt = _("Unknown %(kind)s driver '%(name)s'%(where)s. Available "
+                "aliases: %(available)s; or give the dotted path of a "
+                "driver class.")
+
+
+class PluginNotFound(NotFound):
+    msg_fmt = _("Unknown storage plugin '%(name)s'. Available plugins: "
+                "%(available)s.")
+
+
+class BackendNotFound(NotFound):
+    msg_fmt = _("No backend named '%(backend)s'. Enabled backends: "
+                "%(available)s.")
+
+
+class BackendKindMismatch(Invalid):
+    msg_fmt = _("Backend '%(backend)s' is a %(actual)s backend, not a "
+                "%(expected)s backend.")
+
+
+class BackendUnavailable(StorageManagerException):
+    msg_fmt = _("Backend '%(backend)s' is not available: %(reason)s")
+    code = 503
+
+
+class DriverSetupError(StorageManagerException):
+    msg_fmt = _("Driver setup failed for backend '%(backend)s': "
+                "%(reason)s")
+
+
+# ---------------------------------------------------------------------------
+# Database and flows
+# ---------------------------------------------------------------------------
+
+class DBMigrationError(StorageManagerException):
+    msg_fmt = _("Database migration failed: %(reason)s")
+
+
+class ResourceBusy(InvalidState):
+    """A conditional update found the row in an unexpected status."""
+    msg_fmt = _("%(resource)s %(id)s is busy (status %(status)s); "
+                "%(action)s is refused.")
+
+
+class InvalidDriverReturn(StorageManagerException):
+    """A driver returned something its contract does not allow."""
+    msg_fmt = _("Driver %(driver)s returned an invalid value from "
+                "%(method)s: %(reason)s")
+
+
+class FlowResumeError(StorageManagerException):
+    msg_fmt = _("Could not resume flow %(flow)s: %(reason)s")
+
+
+# ---------------------------------------------------------------------------
+# Shares (storagemgr.share)
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Volumes and consistency groups (storagemgr.volume)
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Storage plugins (storagemgr.plugins)
+# ---------------------------------------------------------------------------
