@@ -1,0 +1,38 @@
+"""Helpers for flow tasks of every area."""
+
+from oslo_log import log as logging
+
+from storagemgr.db import api as db_api
+
+LOG = logging.getLogger(__name__)
+
+
+def error_out(model, resource_id, status='error', expected=None,
+              extra=None):
+    """Put a resource into an error status; never raises.
+
+    Used by task reverts: a revert that raises would hide the original
+    failure. ``expected`` restricts the write to rows still in one of the
+    given statuses (so a revert never overwrites a later transition).
+    """
+    values = dict(extra or {}, status=status)
+    try:
+        if expected is None:
+            db_api.update(model, resource_id, values)
+            return True
+        return db_api.conditional_update(model, resource_id, values,
+                                         expected={'status': expected})
+    except Exception:
+        LOG.exception('Could not set %(model)s %(id)s to %(status)s',
+                      {'model': model.__name__, 'id': resource_id,
+                       'status': status})
+        return False
+
+
+def failure_reason(flow_failures):
+    """One line naming the failed task's exception, for error messages."""
+    for failure in (flow_failures or {}).values():
+        names = failure.exc_type_names
+        return '%s: %s' % (names[0] if names else 'Error',
+                           failure.exception_str)
+    return 'unknown failure'
