@@ -189,6 +189,86 @@ class FlowResumeError(StorageManagerException):
 # Shares (storagemgr.share)
 # ---------------------------------------------------------------------------
 
+class ShareBackendException(StorageManagerException):
+    """A share backend failed to do what it was asked."""
+    msg_fmt = _("Share backend error: %(msg)s")
+
+
+class NetworkBadConfigurationException(StorageManagerException):
+    msg_fmt = _("Bad network configuration: %(reason)s")
+
+
+class InvalidShare(Invalid):
+    msg_fmt = _("Invalid share: %(reason)s")
+
+
+class InvalidShareInstance(InvalidShare):
+    msg_fmt = _("Invalid share instance: %(reason)s")
+
+
+class InvalidShareSnapshot(Invalid):
+    msg_fmt = _("Invalid share snapshot: %(reason)s")
+
+
+class InvalidShareAccess(Invalid):
+    msg_fmt = _("Invalid access rule: %(reason)s")
+
+
+class InvalidShareGroup(Invalid):
+    msg_fmt = _("Invalid share group: %(reason)s")
+
+
+class ShareAccessExists(Invalid):
+    msg_fmt = _("Share access %(access_type)s:%(access)s exists.")
+    code = 409
+
+
+class ManageInvalidShare(InvalidShare):
+    msg_fmt = _("Manage existing share failed due to invalid share: "
+                "%(reason)s")
+
+
+class UnmanageInvalidShare(InvalidShare):
+    msg_fmt = _("Unmanage existing share failed due to invalid share: "
+                "%(reason)s")
+
+
+class ManageInvalidShareSnapshot(InvalidShareSnapshot):
+    msg_fmt = _("Manage existing share snapshot failed due to invalid "
+                "share snapshot: %(reason)s")
+
+
+class UnmanageInvalidShareSnapshot(InvalidShareSnapshot):
+    msg_fmt = _("Unmanage existing share snapshot failed due to invalid "
+                "share snapshot: %(reason)s")
+
+
+class ShareResourceNotFound(NotFound):
+    msg_fmt = _("Share id %(share_id)s could not be found in the share "
+                "backend.")
+
+
+class SnapshotResourceNotFound(NotFound):
+    msg_fmt = _("Snapshot %(name)s could not be found in the share "
+                "backend.")
+
+
+class ShareShrinkingPossibleDataLoss(StorageManagerException):
+    msg_fmt = _("Shrinking share %(share_id)s would lose data: it uses "
+                "more than the requested size.")
+    code = 400
+
+
+class ShareSizeExceedsAvailableQuota(Invalid):
+    msg_fmt = _("The size %(size)s GiB asked for share %(share_id)s is "
+                "more than the backend can hold (%(available)s GiB "
+                "free).")
+
+
+class ShareGroupSnapshotNotSupported(NotSupported):
+    msg_fmt = _("Share group %(share_group)s does not support snapshots: "
+                "its backend does not support share snapshots.")
+
 # ---------------------------------------------------------------------------
 # Volumes and consistency groups (storagemgr.volume)
 # ---------------------------------------------------------------------------
