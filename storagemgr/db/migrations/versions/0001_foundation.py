@@ -29,10 +29,10 @@ def upgrade():
     op.create_table(
         'backend_states',
         sa.Column('name', sa.String(255), primary_key=True),
-        sa.Column('kind', sa.String(16)),
-        sa.Column('driver', sa.String(255)),
+        sa.Column('kind', sa.String(16), nullable=False),
+        sa.Column('driver', sa.String(255), nullable=False),
         sa.Column('host', sa.String(255), nullable=True),
-        sa.Column('state', sa.String(16)),
+        sa.Column('state', sa.String(16), nullable=False),
         sa.Column('error', sa.Text, nullable=True),
         sa.Column('stats', sa.JSON, nullable=True),
         sa.Column('created_at', sa.DateTime, nullable=False),
