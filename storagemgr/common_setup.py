@@ -78,8 +78,8 @@ def prepare_state_path(conf=CONF):
         os.chmod(conf.state_path, 0o700)
     except OSError as e:
         raise exception.ConfigurationError(
-            reason='state_path %s is not usable: %s' % (conf.state_path,
-                                                         e.strerror))
+            reason='state_path %s is not usable: %s' % (
+                conf.state_path, e.strerror))
 
 
 def fail(message, code=1):

@@ -11,7 +11,6 @@ from importlib import metadata as importlib_metadata
 
 from oslo_log import log as logging
 from stevedore import driver as driver_manager
-from stevedore import exception as stevedore_exc
 from stevedore import extension
 
 from storagemgr import exception
@@ -64,19 +63,17 @@ def load(kind, name, where=''):
         raise exception.DriverNotFound(kind=kind.replace('_', ' '),
                                        name=name, where=where,
                                        available=', '.join(available(kind)))
-    try:
-        mgr = driver_manager.DriverManager(NAMESPACES[kind], name,
-                                           invoke_on_load=False)
-        return mgr.driver
-    except stevedore_exc.NoMatches:
-        pass
-    except Exception as e:
-        # The alias exists but its code does not import: say so instead of
-        # pretending the alias is unknown.
-        raise exception.DriverNotFound(
-            kind=kind.replace('_', ' '), name=name,
-            where='%s (it failed to load: %s)' % (where, e),
-            available=', '.join(available(kind)))
+    if name in available(kind):
+        try:
+            return driver_manager.DriverManager(
+                NAMESPACES[kind], name, invoke_on_load=False).driver
+        except Exception as e:
+            # The alias exists but its code does not import: say so
+            # instead of pretending the alias is unknown.
+            raise exception.DriverNotFound(
+                kind=kind.replace('_', ' '), name=name,
+                where='%s (it failed to load: %s)' % (where, e),
+                available=', '.join(available(kind)))
     if '.' in name:
         try:
             return _import_dotted(name)

@@ -31,6 +31,11 @@ CONF = cfg.CONF
 FINISHED_STATES = frozenset([states.SUCCESS, states.REVERTED,
                              states.FAILURE])
 
+# Logbooks this process is running now. A lock held by this process does
+# not stop this process from taking it again, so the resumer must also
+# skip its own flows.
+_RUNNING_HERE = set()
+
 
 def _lock_name(book_uuid):
     return 'flow-' + book_uuid
@@ -70,6 +75,7 @@ def run_flow(flow_factory, store=None, factory_args=(), factory_kwargs=None,
     book = _new_book(name, resource or {})
     lock = coordination.get_lock(_lock_name(book.uuid))
     with lock:
+        _RUNNING_HERE.add(book.uuid)
         engine = engines.load_from_factory(
             flow_factory, factory_args=factory_args,
             factory_kwargs=factory_kwargs, store=store or {},
@@ -79,6 +85,7 @@ def run_flow(flow_factory, store=None, factory_args=(), factory_kwargs=None,
         finally:
             # Finished either way (success, or reverted with the error
             # raised to the caller): nothing left to resume.
+            _RUNNING_HERE.discard(book.uuid)
             if engine.storage.get_flow_state() in FINISHED_STATES:
                 _forget(backend, book.uuid)
     return engine
@@ -110,7 +117,7 @@ def resume_unfinished_flows(min_age=0.0):
     backend = persistence.get_backend()
     results = []
     for book, flow_detail in find_unfinished_flows():
-        if min_age and _age(book) < min_age:
+        if book.uuid in _RUNNING_HERE or (min_age and _age(book) < min_age):
             continue
         lock = coordination.get_lock(_lock_name(book.uuid))
         if not lock.acquire(blocking=False):
