@@ -1,0 +1,1 @@
+"""File shares: the share driver contract, drivers and share service."""

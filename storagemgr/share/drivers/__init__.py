@@ -1,0 +1,1 @@
+"""Share drivers shipped with storagemgr: ``local`` and ``fake``."""

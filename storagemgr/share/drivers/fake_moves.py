@@ -1,0 +1,158 @@
+"""Replication and two-phase migration of the fake share driver.
+
+Replicas and migrations are records in the driver's dicts; a migration's
+first phase takes ``fake_migration_steps`` calls to ``migration_continue``.
+Each method goes through the same delays and faults as the rest of the
+fake driver.
+"""
+
+import copy
+
+from storagemgr import exception
+from storagemgr.share.drivers.fake_faults import faultable
+
+ACTIVE = 'active'
+IN_SYNC = 'in_sync'
+
+
+class FakeMovesMixin(object):
+    """Needs the fake driver's ``shares``, ``snapshots``, ``replicas``."""
+
+    # -- replication ------------------------------------------------------
+
+    @faultable
+    def create_replica(self, context, replica_list, new_replica,
+                       access_rules, replica_snapshots, share_server=None):
+        self.replicas[new_replica['id']] = {
+            'share_id': new_replica.get('share_id'), 'state': IN_SYNC,
+            'rules': [r['id'] for r in access_rules]}
+        return {'export_locations': self._locations(new_replica['id']),
+                'replica_state': IN_SYNC, 'access_rules_status': 'active'}
+
+    @faultable
+    def delete_replica(self, context, replica_list, replica_snapshots,
+                       replica, share_server=None):
+        self.replicas.pop(replica['id'], None)
+
+    @faultable
+    def promote_replica(self, context, replica_list, replica, access_rules,
+                        share_server=None):
+        updated = []
+        for each in replica_list:
+            state = ACTIVE if each['id'] == replica['id'] else IN_SYNC
+            if each['id'] in self.replicas:
+                self.replicas[each['id']]['state'] = state
+            updated.append({'id': each['id'], 'replica_state': state,
+                            'export_locations': self._locations(each['id']),
+                            'access_rules_status': 'active'})
+        return updated
+
+    @faultable
+    def update_replica_state(self, context, replica_list, replica,
+                             access_rules, replica_snapshots,
+                             share_server=None):
+        record = self.replicas.get(replica['id'])
+        return record['state'] if record else 'error'
+
+    @faultable
+    def create_replicated_snapshot(self, context, replica_list,
+                                   replica_snapshots, share_server=None):
+        return [{'id': s['id'], 'status': 'available',
+                 'provider_location': 'fake-snapshot-%s' % s['id']}
+                for s in replica_snapshots]
+
+    @faultable
+    def revert_to_replicated_snapshot(self, context, active_replica,
+                                      replica_list, active_replica_snapshot,
+                                      replica_snapshots, share_access_rules,
+                                      snapshot_access_rules,
+                                      share_server=None):
+        snapshot = self.snapshots.get(active_replica_snapshot['id'])
+        share = self.shares.get(active_replica.get('share_id') or
+                                active_replica['id'])
+        if snapshot and share:
+            share['content'] = copy.deepcopy(snapshot['content'])
+
+    @faultable
+    def delete_replicated_snapshot(self, context, replica_list,
+                                   replica_snapshots, share_server=None):
+        return [{'id': s['id'], 'status': 'deleted'}
+                for s in replica_snapshots]
+
+    @faultable
+    def update_replicated_snapshot(self, context, replica_list,
+                                   share_replica, replica_snapshots,
+                                   replica_snapshot, share_server=None):
+        if replica_snapshot.get('status') == 'deleting':
+            raise exception.SnapshotResourceNotFound(
+                name=replica_snapshot['id'])
+        return {'id': replica_snapshot['id'], 'status': 'available'}
+
+    # -- migration --------------------------------------------------------
+
+    @faultable
+    def migration_check_compatibility(
+            self, context, source_share, destination_share,
+            share_server=None, destination_share_server=None):
+        return {'compatible': True, 'writable': True,
+                'preserve_metadata': True, 'nondisruptive': False,
+                'preserve_snapshots': True}
+
+    @faultable
+    def migration_start(self, context, source_share, destination_share,
+                        source_snapshots, snapshot_mappings,
+                        share_server=None, destination_share_server=None):
+        self._share(source_share['id'])
+        self.migrations[source_share['id']] = {
+            'destination': destination_share['id'], 'done_steps': 0}
+
+    def _migration(self, source_share):
+        try:
+            return self.migrations[source_share['id']]
+        except KeyError:
+            raise exception.InvalidShare(
+                reason='no migration of share %s under way' %
+                source_share['id'])
+
+    @faultable
+    def migration_continue(self, context, source_share, destination_share,
+                           source_snapshots, snapshot_mappings,
+                           share_server=None, destination_share_server=None):
+        migration = self._migration(source_share)
+        steps = self._config('fake_migration_steps', 2)
+        migration['done_steps'] = min(steps, migration['done_steps'] + 1)
+        return migration['done_steps'] >= steps
+
+    @faultable
+    def migration_get_progress(self, context, source_share,
+                               destination_share, source_snapshots,
+                               snapshot_mappings, share_server=None,
+                               destination_share_server=None):
+        migration = self._migration(source_share)
+        steps = self._config('fake_migration_steps', 2)
+        return {'total_progress': 100 * migration['done_steps'] // steps}
+
+    @faultable
+    def migration_complete(self, context, source_share, destination_share,
+                           source_snapshots, snapshot_mappings,
+                           share_server=None, destination_share_server=None):
+        self.migrations.pop(source_share['id'], None)
+        record = self.shares.pop(source_share['id'], None)
+        if record is not None:
+            self.shares[destination_share['id']] = record
+        snapshot_updates = {}
+        for source_id, destination in (snapshot_mappings or {}).items():
+            snapshot = self.snapshots.pop(source_id, None)
+            if snapshot is not None:
+                snapshot['share_id'] = destination_share['id']
+                self.snapshots[destination['id']] = snapshot
+            snapshot_updates[destination['id']] = {
+                'provider_location': 'fake-snapshot-%s' % destination['id']}
+        return {'export_locations': self._locations(destination_share['id']),
+                'snapshot_updates': snapshot_updates}
+
+    @faultable
+    def migration_cancel(self, context, source_share, destination_share,
+                         source_snapshots, snapshot_mappings,
+                         share_server=None, destination_share_server=None):
+        self.migrations.pop(source_share['id'], None)
