@@ -273,6 +273,103 @@ class ShareGroupSnapshotNotSupported(NotSupported):
 # Volumes and consistency groups (storagemgr.volume)
 # ---------------------------------------------------------------------------
 
+class VolumeDriverException(StorageManagerException):
+    """A volume backend failed, or reported failure, doing what it was asked."""
+    msg_fmt = _("Volume driver error: %(msg)s")
+
+
+class VolumeNotFound(NotFound):
+    msg_fmt = _("Volume %(volume)s could not be found.")
+
+
+class VolumeSnapshotNotFound(NotFound):
+    msg_fmt = _("Volume snapshot %(snapshot)s could not be found.")
+
+
+class ConsistencyGroupNotFound(NotFound):
+    msg_fmt = _("Consistency group %(group)s could not be found.")
+
+
+class CGSnapshotNotFound(NotFound):
+    msg_fmt = _("Consistency group snapshot %(cgsnapshot)s could not be "
+                "found.")
+
+
+class AmbiguousName(Invalid):
+    msg_fmt = _("%(resource)s name %(name)r matches %(count)d resources; "
+                "use its id.")
+    code = 409
+
+
+class InvalidVolume(Invalid):
+    msg_fmt = _("Invalid volume: %(reason)s")
+
+
+class InvalidConsistencyGroup(Invalid):
+    msg_fmt = _("Invalid consistency group: %(reason)s")
+    code = 409
+
+
+class InvalidCGSnapshot(Invalid):
+    msg_fmt = _("Invalid consistency group snapshot: %(reason)s")
+    code = 409
+
+
 # ---------------------------------------------------------------------------
 # Storage plugins (storagemgr.plugins)
 # ---------------------------------------------------------------------------
+
+# Runtime: resource graph, scannables, agent sessions.
+
+class ResourceGraphCycle(Invalid):
+    """A parent edge that would make the resource graph cyclic."""
+    msg_fmt = _("Refusing to make %(parent)s a parent of %(child)s: "
+                "%(child)s already affects %(parent)s, so the resource "
+                "graph would have a cycle.")
+
+
+class ScannableNotFound(NotFound):
+    msg_fmt = _("No scannable resource %(scannable)s.")
+
+
+class InvalidScannable(Invalid):
+    msg_fmt = _("Cannot add a %(resource_class)s scannable: %(reason)s")
+
+
+class ScannableExists(Invalid):
+    msg_fmt = _("A %(resource_class)s scannable with %(identity)s already "
+                "exists (id %(id)s).")
+
+
+class AgentSessionError(StorageManagerException):
+    msg_fmt = _("Agent session %(session)s: %(reason)s")
+
+
+class PluginProgrammingError(Invalid):
+    """A storage plugin module breaks a rule of the plugin API."""
+    msg_fmt = _("Storage plugin '%(plugin)s': %(reason)s")
+
+
+class ResourceProgrammingError(PluginProgrammingError):
+    """A resource class declaration breaks a rule of the plugin API."""
+    msg_fmt = _("Resource class '%(resource_class)s': %(reason)s")
+
+
+class PluginVersionError(PluginProgrammingError):
+    """A plugin module declares no API version, or one not supported."""
+
+
+class InvalidAttributeValue(Invalid, ValueError):
+    """A value refused by a resource attribute (also a ValueError)."""
+    msg_fmt = _("Invalid value %(value)r for attribute '%(attribute)s': "
+                "%(reason)s")
+
+
+class StorageResourceNotFound(NotFound):
+    msg_fmt = _("No %(resource_class)s resource with %(what)s.")
+
+
+class PluginValidationFailed(Invalid):
+    msg_fmt = _("Storage plugin '%(plugin)s' has %(count)d problem(s): "
+                "%(problems)s")
+

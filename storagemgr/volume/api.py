@@ -1,0 +1,498 @@
+"""The volume service layer: what the CLI (and any other caller) uses.
+
+Every request is checked here, then moved into its transitional status by
+a conditional update (one UPDATE ... WHERE status IN ... statement, so two
+callers can never both win), then handed to a flow that runs in this
+process. A refused request changes nothing. Resource arguments are ids or
+names; a name that matches several resources is refused.
+"""
+
+import sqlalchemy as sa
+
+from storagemgr.db import api as db_api
+from storagemgr.db.models import volume as models
+from storagemgr import exception
+from storagemgr.flows import engine as flow_engine
+from storagemgr.volume import backends
+from storagemgr.volume import constants as c
+from storagemgr.volume.flows import group as group_flows
+from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
+from storagemgr.volume.flows import snapshot as snapshot_flows
+from storagemgr.volume.flows import volume as volume_flows
+from storagemgr.volume import group_updates
+
+_NOT_FOUND = {
+    models.Volume: (exception.VolumeNotFound, 'volume', 'Volume'),
+    models.VolumeSnapshot: (exception.VolumeSnapshotNotFound, 'snapshot',
+                            'Volume snapshot'),
+    models.ConsistencyGroup: (exception.ConsistencyGroupNotFound, 'group',
+                              'Consistency group'),
+    models.CGSnapshot: (exception.CGSnapshotNotFound, 'cgsnapshot',
+                        'Consistency group snapshot'),
+}
+
+
+def record(row):
+    """A row as the plain dict callers print (timestamps as ISO text)."""
+    values = row.to_dict()
+    for key in ('created_at', 'updated_at'):
+        if values.get(key) is not None:
+            values[key] = values[key].isoformat()
+    return values
+
+
+def _find(model, ref):
+    """The row whose id, or else whose name, is ``ref``."""
+    not_found, key, label = _NOT_FOUND[model]
+    if not ref:
+        raise not_found(**{key: repr(ref)})
+    row = db_api.get_by(model, id=ref)
+    if row is not None:
+        return row
+    rows = db_api.query(model, name=ref)
+    if len(rows) > 1:
+        raise exception.AmbiguousName(resource=label, name=ref,
+                                      count=len(rows))
+    if not rows:
+        raise not_found(**{key: ref})
+    return rows[0]
+
+
+def _refuse_state(label, row, action, expected):
+    raise exception.InvalidState(resource=label, id=row.id,
+                                 status=row.status, action=action,
+                                 expected=' or '.join(expected))
+
+
+def _run(factory, action, resource_id, **store):
+    """Run a flow; a driver failure of any class becomes our exception."""
+    try:
+        return flow_engine.run_flow(factory, store=store,
+                                    resource={'action': action,
+                                              'id': resource_id})
+    except exception.StorageManagerException:
+        raise
+    except Exception as e:
+        raise exception.VolumeDriverException(
+            msg='%s %s failed: %s: %s' % (action, resource_id,
+                                          type(e).__name__, e)) from e
+
+
+def _run_group_flow(factory, action, resource_id, **store):
+    engine = _run(factory, action, resource_id, **store)
+    group_updates.raise_if_failed(engine.storage.fetch('outcome'), action,
+                                  resource_id)
+
+
+def _check_size(size):
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise exception.InvalidInput(
+            reason='size must be a whole number of GiB, at least 1 '
+                   '(got %r)' % (size,))
+    return size
+
+
+def _no_rows(model, *conditions):
+    return ~sa.exists().where(*conditions)
+
+
+class API(object):
+    """Volumes, snapshots, consistency groups and group snapshots."""
+
+    def __init__(self, registry):
+        self.registry = registry
+        backends.use_registry(registry)
+
+    def _backend(self, name):
+        name = name or self.registry.default_backend('volume')
+        self.registry.get(name, kind='volume')
+        return name
+
+    # Volumes ---------------------------------------------------------------
+
+    def get_volume(self, ref):
+        return record(_find(models.Volume, ref))
+
+    def list_volumes(self):
+        return [record(r) for r in db_api.query(
+            models.Volume, order_by=models.Volume.created_at)]
+
+    def create_volume(self, name, size=None, backend=None, group=None,
+                      snapshot=None, source_volume=None):
+        values = {'name': name, 'status': c.VOLUME_CREATING}
+        if snapshot:
+            snap = _find(models.VolumeSnapshot, snapshot)
+            if snap.status != c.SNAPSHOT_AVAILABLE:
+                _refuse_state('Volume snapshot', snap,
+                              'creating a volume from it', ['available'])
+            source_backend = _find(models.Volume, snap.volume_id).backend
+            size = snap.size if size is None else size
+            if _check_size(size) < snap.size:
+                raise exception.InvalidInput(
+                    reason='size %d is smaller than snapshot %s (%d GiB)' %
+                    (size, snap.id, snap.size))
+            values['snapshot_id'] = snap.id
+        elif source_volume:
+            source = _find(models.Volume, source_volume)
+            if source.status != c.VOLUME_AVAILABLE:
+                _refuse_state('Volume', source, 'cloning it', ['available'])
+            source_backend = source.backend
+            size = source.size if size is None else size
+            values['source_volid'] = source.id
+        else:
+            source_backend = None
+        values['size'] = _check_size(size)
+        if group:
+            group_row = _find(models.ConsistencyGroup, group)
+            if group_row.status != c.GROUP_AVAILABLE:
+                _refuse_state('Consistency group', group_row,
+                              'adding a volume', ['available'])
+            source_backend = source_backend or group_row.backend
+            if group_row.backend != source_backend or (
+                    backend and backend != group_row.backend):
+                raise exception.InvalidInput(
+                    reason='consistency group %s is on backend %s; its '
+                           'volumes must be too' % (group_row.id,
+                                                    group_row.backend))
+            values['consistencygroup_id'] = group_row.id
+        if backend and source_backend and backend != source_backend:
+            raise exception.InvalidInput(
+                reason='the source is on backend %s, not %s' % (
+                    source_backend, backend))
+        values['backend'] = self._backend(backend or source_backend)
+        volume = db_api.create(models.Volume, values)
+        _run(volume_flows.create_volume_flow, 'create volume', volume.id,
+             volume_id=volume.id)
+        return self.get_volume(volume.id)
+
+    def delete_volume(self, ref):
+        volume = _find(models.Volume, ref)
+        if volume.consistencygroup_id:
+            raise exception.InvalidVolume(
+                reason='volume %s belongs to consistency group %s; remove '
+                       'it from the group or delete the group' % (
+                           volume.id, volume.consistencygroup_id))
+        ok = db_api.conditional_update(
+            models.Volume, volume.id, {'status': c.VOLUME_DELETING},
+            expected={'status': list(c.DELETABLE_STATUSES),
+                      'consistencygroup_id': None},
+            criteria=[_no_rows(models.VolumeSnapshot,
+                               models.VolumeSnapshot.volume_id ==
+                               volume.id)])
+        if not ok:
+            if db_api.query(models.VolumeSnapshot, volume_id=volume.id):
+                raise exception.InvalidVolume(
+                    reason='volume %s has snapshots; delete them first' %
+                    volume.id)
+            _refuse_state('Volume', _find(models.Volume, volume.id),
+                          'delete', c.DELETABLE_STATUSES)
+        _run(volume_flows.delete_volume_flow, 'delete volume', volume.id,
+             volume_id=volume.id)
+
+    def extend_volume(self, ref, new_size):
+        volume = _find(models.Volume, ref)
+        _check_size(new_size)
+        if new_size <= volume.size:
+            raise exception.InvalidInput(
+                reason='new size %d GiB of volume %s must be larger than '
+                       'its size %d GiB (volumes only grow)' % (
+                           new_size, volume.id, volume.size))
+        if not db_api.conditional_update(
+                models.Volume, volume.id, {'status': c.VOLUME_EXTENDING},
+                expected={'status': [c.VOLUME_AVAILABLE]}):
+            _refuse_state('Volume', _find(models.Volume, volume.id),
+                          'extend', ['available'])
+        _run(volume_flows.extend_volume_flow, 'extend volume', volume.id,
+             volume_id=volume.id, new_size=new_size)
+        return self.get_volume(volume.id)
+
+    # Volume snapshots ------------------------------------------------------
+
+    def get_snapshot(self, ref):
+        return record(_find(models.VolumeSnapshot, ref))
+
+    def list_snapshots(self):
+        return [record(r) for r in db_api.query(
+            models.VolumeSnapshot, order_by=models.VolumeSnapshot.created_at)]
+
+    def create_snapshot(self, volume_ref, name):
+        volume = _find(models.Volume, volume_ref)
+        self._backend(volume.backend)
+        if volume.status != c.VOLUME_AVAILABLE:
+            _refuse_state('Volume', volume, 'snapshot', ['available'])
+        snapshot = db_api.create(models.VolumeSnapshot, {
+            'name': name, 'volume_id': volume.id, 'size': volume.size,
+            'status': c.SNAPSHOT_CREATING})
+        _run(snapshot_flows.create_snapshot_flow, 'create snapshot',
+             snapshot.id, snapshot_id=snapshot.id)
+        return self.get_snapshot(snapshot.id)
+
+    def delete_snapshot(self, ref):
+        snapshot = _find(models.VolumeSnapshot, ref)
+        if snapshot.cgsnapshot_id:
+            raise exception.InvalidInput(
+                reason='snapshot %s is part of consistency group snapshot '
+                       '%s; delete that instead' % (snapshot.id,
+                                                    snapshot.cgsnapshot_id))
+        self._delete_snapshot(snapshot)
+
+    def _delete_snapshot(self, snapshot):
+        if not db_api.conditional_update(
+                models.VolumeSnapshot, snapshot.id,
+                {'status': c.SNAPSHOT_DELETING},
+                expected={'status': list(c.DELETABLE_STATUSES)},
+                criteria=[_no_rows(models.Volume,
+                                   models.Volume.snapshot_id == snapshot.id,
+                                   models.Volume.status ==
+                                   c.VOLUME_CREATING)]):
+            _refuse_state('Volume snapshot',
+                          _find(models.VolumeSnapshot, snapshot.id),
+                          'delete', c.DELETABLE_STATUSES)
+        _run(snapshot_flows.delete_snapshot_flow, 'delete snapshot',
+             snapshot.id, snapshot_id=snapshot.id)
+
+    # Consistency groups ----------------------------------------------------
+
+    def get_group(self, ref):
+        return record(_find(models.ConsistencyGroup, ref))
+
+    def list_groups(self):
+        return [record(r) for r in db_api.query(
+            models.ConsistencyGroup,
+            order_by=models.ConsistencyGroup.created_at)]
+
+    def group_volume_ids(self, group_id):
+        return [v.id for v in db_api.query(models.Volume,
+                                           consistencygroup_id=group_id,
+                                           order_by=models.Volume.id)]
+
+    def create_group(self, name, backend=None):
+        group = db_api.create(models.ConsistencyGroup, {
+            'name': name, 'backend': self._backend(backend),
+            'status': c.GROUP_CREATING})
+        _run_group_flow(group_flows.create_group_flow,
+                        'create consistency group', group.id,
+                        group_id=group.id)
+        return self.get_group(group.id)
+
+    def create_group_from_src(self, name, cgsnapshot=None, source_group=None,
+                              backend=None):
+        """A new group with one volume per source member, same data."""
+        if bool(cgsnapshot) == bool(source_group):
+            raise exception.InvalidInput(
+                reason='give exactly one source: a consistency group '
+                       'snapshot or a source consistency group')
+        if cgsnapshot:
+            source = _find(models.CGSnapshot, cgsnapshot)
+            if source.status != c.GROUP_AVAILABLE:
+                _refuse_state('Consistency group snapshot', source,
+                              'creating a group from it', ['available'])
+            members = db_api.query(models.VolumeSnapshot,
+                                   cgsnapshot_id=source.id,
+                                   order_by=models.VolumeSnapshot.id)
+            source_group_row = _find(models.ConsistencyGroup,
+                                     source.consistencygroup_id)
+            label = 'snapshot'
+        else:
+            source_group_row = source = _find(models.ConsistencyGroup,
+                                              source_group)
+            if source.status != c.GROUP_AVAILABLE:
+                _refuse_state('Consistency group', source,
+                              'creating a group from it', ['available'])
+            members = db_api.query(models.Volume,
+                                   consistencygroup_id=source.id,
+                                   order_by=models.Volume.id)
+            label = 'volume'
+        not_ready = [m.id for m in members if m.status != 'available']
+        if not_ready:
+            raise exception.InvalidConsistencyGroup(
+                reason='source %s %s is not available' % (
+                    label, ', '.join(not_ready)))
+        if backend and backend != source_group_row.backend:
+            raise exception.InvalidInput(
+                reason='the source is on backend %s, not %s' % (
+                    source_group_row.backend, backend))
+        group = db_api.create(models.ConsistencyGroup, {
+            'name': name, 'backend': self._backend(source_group_row.backend),
+            'status': c.GROUP_CREATING,
+            'cgsnapshot_id': source.id if cgsnapshot else None,
+            'source_cgid': source.id if source_group else None})
+        volume_names = {v.id: v.name for v in db_api.query(
+            models.Volume, id=[getattr(m, 'volume_id', m.id)
+                               for m in members])}
+        for member in members:
+            values = {'status': c.VOLUME_CREATING, 'size': member.size,
+                      'backend': group.backend,
+                      'consistencygroup_id': group.id}
+            if cgsnapshot:
+                values['snapshot_id'] = member.id
+                values['name'] = volume_names.get(member.volume_id)
+            else:
+                values['source_volid'] = member.id
+                values['name'] = member.name
+            db_api.create(models.Volume, values)
+        _run_group_flow(group_flows.create_group_from_src_flow,
+                        'create consistency group', group.id,
+                        group_id=group.id)
+        return self.get_group(group.id)
+
+    def update_group(self, ref, add_volumes=(), remove_volumes=()):
+        """Add and remove volumes; a refused change changes nothing."""
+        group = _find(models.ConsistencyGroup, ref)
+        add = [_find(models.Volume, v) for v in add_volumes or ()]
+        remove = [_find(models.Volume, v) for v in remove_volumes or ()]
+        if not add and not remove:
+            raise exception.InvalidInput(reason='no volume to add or remove')
+        for volume in add:
+            if volume.consistencygroup_id:
+                raise exception.InvalidVolume(
+                    reason='volume %s already belongs to consistency group '
+                           '%s' % (volume.id, volume.consistencygroup_id))
+            if volume.status not in c.VALID_ADD_VOLUME_STATUSES:
+                _refuse_state('Volume', volume, 'adding it to a group',
+                              c.VALID_ADD_VOLUME_STATUSES)
+            if volume.backend != group.backend:
+                raise exception.InvalidVolume(
+                    reason='volume %s is on backend %s, consistency group '
+                           '%s on %s' % (volume.id, volume.backend,
+                                         group.id, group.backend))
+        for volume in remove:
+            if volume.consistencygroup_id != group.id:
+                raise exception.InvalidVolume(
+                    reason='volume %s is not in consistency group %s' % (
+                        volume.id, group.id))
+            if volume.status not in c.VALID_REMOVE_VOLUME_STATUSES:
+                _refuse_state('Volume', volume, 'removing it from a group',
+                              c.VALID_REMOVE_VOLUME_STATUSES)
+        if not db_api.conditional_update(
+                models.ConsistencyGroup, group.id,
+                {'status': c.GROUP_UPDATING},
+                expected={'status': [c.GROUP_AVAILABLE]}):
+            _refuse_state('Consistency group',
+                          _find(models.ConsistencyGroup, group.id),
+                          'update', ['available'])
+        _run_group_flow(group_flows.update_group_flow,
+                        'update consistency group', group.id,
+                        group_id=group.id,
+                        add_ids=sorted({v.id for v in add}),
+                        remove_ids=sorted({v.id for v in remove}))
+        return self.get_group(group.id)
+
+    def delete_group(self, ref, force=False):
+        """Delete a group with its volumes.
+
+        Without ``force`` a group that has volumes or group snapshots is
+        refused; with it, its group snapshots and the snapshots of its
+        volumes are deleted first.
+        """
+        group = _find(models.ConsistencyGroup, ref)
+        cgsnapshots = db_api.query(models.CGSnapshot,
+                                   consistencygroup_id=group.id)
+        volumes = db_api.query(models.Volume, consistencygroup_id=group.id)
+        if not force and (cgsnapshots or volumes):
+            raise exception.InvalidConsistencyGroup(
+                reason='consistency group %s has %d group snapshot(s) and '
+                       '%d volume(s); delete them first or use --force' % (
+                           group.id, len(cgsnapshots), len(volumes)))
+        if group.status not in (c.GROUP_AVAILABLE, c.GROUP_ERROR):
+            _refuse_state('Consistency group', group, 'delete',
+                          ['available', 'error'])
+        busy = [v.id for v in volumes
+                if v.status not in c.DELETABLE_STATUSES]
+        if busy:
+            raise exception.InvalidConsistencyGroup(
+                reason='volume(s) %s of consistency group %s are busy' % (
+                    ', '.join(busy), group.id))
+        for cgsnapshot in cgsnapshots:
+            self._delete_cgsnapshot(cgsnapshot)
+        for volume in volumes:
+            for snapshot in db_api.query(models.VolumeSnapshot,
+                                         volume_id=volume.id,
+                                         cgsnapshot_id=None):
+                self._delete_snapshot(snapshot)
+        no_dependants = [
+            _no_rows(models.CGSnapshot,
+                     models.CGSnapshot.consistencygroup_id == group.id),
+            _no_rows(models.ConsistencyGroup,
+                     models.ConsistencyGroup.source_cgid == group.id,
+                     models.ConsistencyGroup.status == c.GROUP_CREATING)]
+        if not db_api.conditional_update(
+                models.ConsistencyGroup, group.id,
+                {'status': c.GROUP_DELETING},
+                expected={'status': [c.GROUP_AVAILABLE, c.GROUP_ERROR]},
+                criteria=no_dependants):
+            raise exception.InvalidConsistencyGroup(
+                reason='consistency group %s changed meanwhile (status %s, '
+                       'or it gained a group snapshot or a dependant); not '
+                       'deleted' % (group.id, _find(
+                           models.ConsistencyGroup, group.id).status))
+        for volume in volumes:
+            db_api.conditional_update(
+                models.Volume, volume.id, {'status': c.VOLUME_DELETING},
+                expected={'status': list(c.DELETABLE_STATUSES)})
+        _run_group_flow(group_flows.delete_group_flow,
+                        'delete consistency group', group.id,
+                        group_id=group.id)
+
+    # Consistency group snapshots -------------------------------------------
+
+    def get_cgsnapshot(self, ref):
+        return record(_find(models.CGSnapshot, ref))
+
+    def list_cgsnapshots(self):
+        return [record(r) for r in db_api.query(
+            models.CGSnapshot, order_by=models.CGSnapshot.created_at)]
+
+    def cgsnapshot_snapshot_ids(self, cgsnapshot_id):
+        return [s.id for s in db_api.query(models.VolumeSnapshot,
+                                           cgsnapshot_id=cgsnapshot_id,
+                                           order_by=models.VolumeSnapshot.id)]
+
+    def create_cgsnapshot(self, group_ref, name):
+        group = _find(models.ConsistencyGroup, group_ref)
+        self._backend(group.backend)
+        if group.status != c.GROUP_AVAILABLE:
+            _refuse_state('Consistency group', group, 'snapshot',
+                          ['available'])
+        volumes = db_api.query(models.Volume, consistencygroup_id=group.id)
+        not_ready = [v.id for v in volumes if v.status != 'available']
+        if not_ready:
+            raise exception.InvalidConsistencyGroup(
+                reason='volume(s) %s of consistency group %s are not '
+                       'available' % (', '.join(not_ready), group.id))
+        cgsnapshot = db_api.create(models.CGSnapshot, {
+            'name': name, 'consistencygroup_id': group.id,
+            'status': c.GROUP_CREATING})
+        for volume in volumes:
+            db_api.create(models.VolumeSnapshot, {
+                'name': name, 'volume_id': volume.id, 'size': volume.size,
+                'cgsnapshot_id': cgsnapshot.id,
+                'status': c.SNAPSHOT_CREATING})
+        _run_group_flow(cgsnapshot_flows.create_group_snapshot_flow,
+                        'create consistency group snapshot', cgsnapshot.id,
+                        cgsnapshot_id=cgsnapshot.id)
+        return self.get_cgsnapshot(cgsnapshot.id)
+
+    def delete_cgsnapshot(self, ref):
+        self._delete_cgsnapshot(_find(models.CGSnapshot, ref))
+
+    def _delete_cgsnapshot(self, cgsnapshot):
+        if not db_api.conditional_update(
+                models.CGSnapshot, cgsnapshot.id,
+                {'status': c.GROUP_DELETING},
+                expected={'status': [c.GROUP_AVAILABLE, c.GROUP_ERROR]},
+                criteria=[_no_rows(
+                    models.ConsistencyGroup,
+                    models.ConsistencyGroup.cgsnapshot_id == cgsnapshot.id,
+                    models.ConsistencyGroup.status == c.GROUP_CREATING)]):
+            _refuse_state('Consistency group snapshot',
+                          _find(models.CGSnapshot, cgsnapshot.id), 'delete',
+                          ['available', 'error'])
+        for snapshot_id in self.cgsnapshot_snapshot_ids(cgsnapshot.id):
+            db_api.conditional_update(
+                models.VolumeSnapshot, snapshot_id,
+                {'status': c.SNAPSHOT_DELETING},
+                expected={'status': list(c.DELETABLE_STATUSES)})
+        _run_group_flow(cgsnapshot_flows.delete_group_snapshot_flow,
+                        'delete consistency group snapshot', cgsnapshot.id,
+                        cgsnapshot_id=cgsnapshot.id)

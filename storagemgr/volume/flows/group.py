@@ -1,0 +1,169 @@
+"""Flows of consistency groups: create, create from a source, update
+membership, delete with the volumes.
+
+Every flow has the same two steps: a task calls the driver (its native
+group method, or the generic per-volume one) and turns what came back,
+exception included, into an outcome with ``storagemgr.volume.
+group_updates``; the next task writes that outcome. The call task never
+raises for a driver failure, so the outcome, which already holds the
+documented error statuses, is what gets written; its revert only guards
+against failures of storagemgr itself.
+"""
+
+from taskflow.patterns import linear_flow
+
+from storagemgr import context as sm_context
+from storagemgr.db import api as db_api
+from storagemgr.db.models import volume as models
+from storagemgr.flows import common
+from storagemgr.flows import tasks
+from storagemgr.volume import backends
+from storagemgr.volume import constants as c
+from storagemgr.volume import driver_views
+from storagemgr.volume import generic
+from storagemgr.volume import group_updates
+
+
+def _group_and_driver(group_id):
+    group = db_api.get(models.ConsistencyGroup, group_id)
+    return group, backends.driver_for(group.backend)
+
+
+def _group_volumes(group_id):
+    return db_api.query(models.Volume, consistencygroup_id=group_id,
+                        order_by=models.Volume.id)
+
+
+def error_out_group_and_volumes(group_id, volume_ids, group_from, vol_from):
+    """Revert helper: nothing stays transitional after a crash of ours."""
+    common.error_out(models.ConsistencyGroup, group_id, c.GROUP_ERROR,
+                     expected=group_from)
+    for volume_id in volume_ids:
+        common.error_out(models.Volume, volume_id, c.VOLUME_ERROR,
+                         expected=vol_from)
+
+
+class WriteGroupOutcomeTask(tasks.StorageTask):
+    """Write the outcome to the group and its volumes."""
+
+    def execute(self, group_id, outcome):
+        group_updates.write_group_outcome(
+            models.ConsistencyGroup, group_id, models.Volume, outcome)
+
+
+class CreateGroupOnBackendTask(tasks.StorageTask):
+    default_provides = 'outcome'
+
+    def execute(self, group_id):
+        group, driver = _group_and_driver(group_id)
+        label, returned, error = generic.call_group_method(
+            driver, 'create_consistencygroup',
+            sm_context.get_admin_context(), driver_views.group_view(group))
+        return group_updates.apply_create_group_update(label, returned,
+                                                       error)
+
+    def revert(self, group_id, **kwargs):
+        error_out_group_and_volumes(group_id, [], [c.GROUP_CREATING], [])
+
+
+def create_group_flow():
+    return linear_flow.Flow('create_consistencygroup').add(
+        CreateGroupOnBackendTask(), WriteGroupOutcomeTask())
+
+
+def _sorted_sources(volumes, model, key, source_ids):
+    """Sources in the order of the target volumes (reference's _sort_*)."""
+    rows = {row.id: row for row in db_api.query(model, id=list(source_ids))}
+    return [rows[getattr(volume, key)] for volume in volumes]
+
+
+class CreateGroupFromSourceTask(tasks.StorageTask):
+    default_provides = 'outcome'
+
+    def execute(self, group_id):
+        group, driver = _group_and_driver(group_id)
+        volumes = _group_volumes(group_id)
+        volume_ids = [v.id for v in volumes]
+        kwargs = {}
+        if group.cgsnapshot_id:
+            cgsnapshot = db_api.get(models.CGSnapshot, group.cgsnapshot_id)
+            snapshots = _sorted_sources(
+                volumes, models.VolumeSnapshot, 'snapshot_id',
+                [v.snapshot_id for v in volumes])
+            kwargs['cgsnapshot'] = driver_views.cgsnapshot_view(cgsnapshot)
+            kwargs['snapshots'] = [driver_views.snapshot_view(s)
+                                   for s in snapshots]
+        else:
+            source = db_api.get(models.ConsistencyGroup, group.source_cgid)
+            source_vols = _sorted_sources(
+                volumes, models.Volume, 'source_volid',
+                [v.source_volid for v in volumes])
+            kwargs['source_cg'] = driver_views.group_view(source)
+            kwargs['source_vols'] = [driver_views.volume_view(v)
+                                     for v in source_vols]
+        label, returned, error = generic.call_group_method(
+            driver, 'create_consistencygroup_from_src',
+            sm_context.get_admin_context(), driver_views.group_view(group),
+            [driver_views.volume_view(v) for v in volumes], **kwargs)
+        return group_updates.apply_create_group_from_src_update(
+            label, volume_ids, returned, error)
+
+    def revert(self, group_id, **kwargs):
+        error_out_group_and_volumes(
+            group_id, [v.id for v in _group_volumes(group_id)],
+            [c.GROUP_CREATING], [c.VOLUME_CREATING])
+
+
+def create_group_from_src_flow():
+    return linear_flow.Flow('create_consistencygroup_from_src').add(
+        CreateGroupFromSourceTask(), WriteGroupOutcomeTask())
+
+
+class UpdateGroupOnBackendTask(tasks.StorageTask):
+    default_provides = 'outcome'
+
+    def execute(self, group_id, add_ids, remove_ids):
+        group, driver = _group_and_driver(group_id)
+
+        def _views(ids):
+            return [driver_views.volume_view(v) for v in
+                    db_api.query(models.Volume, id=list(ids),
+                                 order_by=models.Volume.id)]
+        label, returned, error = generic.call_group_method(
+            driver, 'update_consistencygroup',
+            sm_context.get_admin_context(), driver_views.group_view(group),
+            add_volumes=_views(add_ids), remove_volumes=_views(remove_ids))
+        return group_updates.apply_update_group_update(
+            label, add_ids, remove_ids, returned, error)
+
+    def revert(self, group_id, add_ids, remove_ids, **kwargs):
+        error_out_group_and_volumes(group_id, [], [c.GROUP_UPDATING], [])
+
+
+def update_group_flow():
+    return linear_flow.Flow('update_consistencygroup').add(
+        UpdateGroupOnBackendTask(), WriteGroupOutcomeTask())
+
+
+class DeleteGroupOnBackendTask(tasks.StorageTask):
+    default_provides = 'outcome'
+
+    def execute(self, group_id):
+        group, driver = _group_and_driver(group_id)
+        volumes = _group_volumes(group_id)
+        label, returned, error = generic.call_group_method(
+            driver, 'delete_consistencygroup',
+            sm_context.get_admin_context(), driver_views.group_view(group),
+            [driver_views.volume_view(v) for v in volumes])
+        return group_updates.apply_delete_group_update(
+            label, [v.id for v in volumes], returned, error)
+
+    def revert(self, group_id, **kwargs):
+        error_out_group_and_volumes(
+            group_id, [v.id for v in _group_volumes(group_id)],
+            [c.GROUP_DELETING], [c.VOLUME_DELETING])
+
+
+def delete_group_flow():
+    return linear_flow.Flow('delete_consistencygroup').add(
+        DeleteGroupOnBackendTask(), WriteGroupOutcomeTask())

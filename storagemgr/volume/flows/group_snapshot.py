@@ -1,0 +1,89 @@
+"""Flows of consistency group snapshots: create and delete.
+
+Same shape as the group flows: call the driver (native or generic, the
+generic one taking members in parallel), decide the outcome with
+``group_updates``, write it.
+"""
+
+from taskflow.patterns import linear_flow
+
+from storagemgr import context as sm_context
+from storagemgr.db import api as db_api
+from storagemgr.db.models import volume as models
+from storagemgr.flows import common
+from storagemgr.flows import tasks
+from storagemgr.volume import backends
+from storagemgr.volume import constants as c
+from storagemgr.volume import driver_views
+from storagemgr.volume import generic
+from storagemgr.volume import group_updates
+
+
+def _load(cgsnapshot_id):
+    cgsnapshot = db_api.get(models.CGSnapshot, cgsnapshot_id)
+    group = db_api.get(models.ConsistencyGroup,
+                       cgsnapshot.consistencygroup_id)
+    snapshots = db_api.query(models.VolumeSnapshot,
+                             cgsnapshot_id=cgsnapshot_id,
+                             order_by=models.VolumeSnapshot.id)
+    volumes = {v.id: v for v in db_api.query(
+        models.Volume, id=[s.volume_id for s in snapshots])}
+    views = [driver_views.snapshot_view(s, volumes.get(s.volume_id))
+             for s in snapshots]
+    return (driver_views.cgsnapshot_view(cgsnapshot),
+            backends.driver_for(group.backend), views)
+
+
+def _error_out(cgsnapshot_id, from_statuses):
+    common.error_out(models.CGSnapshot, cgsnapshot_id, c.GROUP_ERROR,
+                     expected=from_statuses)
+    for snapshot in db_api.query(models.VolumeSnapshot,
+                                 cgsnapshot_id=cgsnapshot_id):
+        common.error_out(models.VolumeSnapshot, snapshot.id,
+                         c.SNAPSHOT_ERROR, expected=from_statuses)
+
+
+class WriteGroupSnapshotOutcomeTask(tasks.StorageTask):
+    def execute(self, cgsnapshot_id, outcome):
+        group_updates.write_group_outcome(
+            models.CGSnapshot, cgsnapshot_id, models.VolumeSnapshot, outcome)
+
+
+class CreateGroupSnapshotOnBackendTask(tasks.StorageTask):
+    default_provides = 'outcome'
+
+    def execute(self, cgsnapshot_id):
+        cgsnapshot, driver, snapshots = _load(cgsnapshot_id)
+        label, returned, error = generic.call_group_method(
+            driver, 'create_cgsnapshot', sm_context.get_admin_context(),
+            cgsnapshot, snapshots)
+        return group_updates.apply_create_group_snapshot_update(
+            label, [s['id'] for s in snapshots], returned, error)
+
+    def revert(self, cgsnapshot_id, **kwargs):
+        _error_out(cgsnapshot_id, [c.SNAPSHOT_CREATING])
+
+
+def create_group_snapshot_flow():
+    return linear_flow.Flow('create_cgsnapshot').add(
+        CreateGroupSnapshotOnBackendTask(), WriteGroupSnapshotOutcomeTask())
+
+
+class DeleteGroupSnapshotOnBackendTask(tasks.StorageTask):
+    default_provides = 'outcome'
+
+    def execute(self, cgsnapshot_id):
+        cgsnapshot, driver, snapshots = _load(cgsnapshot_id)
+        label, returned, error = generic.call_group_method(
+            driver, 'delete_cgsnapshot', sm_context.get_admin_context(),
+            cgsnapshot, snapshots)
+        return group_updates.apply_delete_group_snapshot_update(
+            label, [s['id'] for s in snapshots], returned, error)
+
+    def revert(self, cgsnapshot_id, **kwargs):
+        _error_out(cgsnapshot_id, [c.SNAPSHOT_DELETING])
+
+
+def delete_group_snapshot_flow():
+    return linear_flow.Flow('delete_cgsnapshot').add(
+        DeleteGroupSnapshotOnBackendTask(), WriteGroupSnapshotOutcomeTask())

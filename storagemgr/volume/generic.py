@@ -1,0 +1,189 @@
+"""Consistency groups for drivers without native group methods.
+
+When a ``ConsistencyGroupDriver`` method raises NotImplementedError the
+manager does the work member by member with the plain volume methods, as
+the reference manager does, and gets back the same shape of return a
+native driver gives, so ``group_updates`` applies both the same way.
+
+Members are independent, so they are handled in parallel by a bounded
+pool (option ``group_member_workers``): a group snapshot of 100 volumes
+takes a few member latencies, not a hundred.
+"""
+
+from concurrent import futures
+
+from oslo_log import log as logging
+
+from storagemgr.volume import constants as c
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_WORKERS = 32
+
+
+def _workers(driver, count):
+    configuration = getattr(driver, 'configuration', None)
+    configured = None
+    if configuration is not None:
+        configured = configuration.safe_get('group_member_workers')
+    return max(1, min(count, configured or DEFAULT_WORKERS))
+
+
+def run_per_member(driver, func, members):
+    """Call ``func(member)`` for every member in a bounded pool.
+
+    :returns: ``[(member, result, error)]`` in the members' order; an
+        exception of any class is caught and returned as ``error``.
+    """
+    members = list(members)
+    if not members:
+        return []
+
+    def _call(member):
+        try:
+            return member, func(member), None
+        except Exception as e:  # any driver exception, any class
+            LOG.warning('Member %(id)s failed: %(cls)s: %(error)s',
+                        {'id': member.get('id'), 'cls': type(e).__name__,
+                         'error': e})
+            return member, None, e
+
+    with futures.ThreadPoolExecutor(
+            max_workers=_workers(driver, len(members)),
+            thread_name_prefix='group-member') as pool:
+        return list(pool.map(_call, members))
+
+
+def _entry(member, update, status):
+    entry = dict(update or {})
+    entry.pop('id', None)
+    entry['id'] = member['id']
+    entry.setdefault('status', status)
+    return entry
+
+
+def create_group(driver, context, group):
+    return {'status': c.GROUP_AVAILABLE}
+
+
+def create_group_from_src(driver, context, group, volumes, snapshots=None,
+                          source_vols=None):
+    """Each volume from its snapshot or source volume (same order)."""
+    sources = snapshots if snapshots is not None else source_vols
+    pairs = [dict(volume, _source=source)
+             for volume, source in zip(volumes, sources)]
+
+    def _create(pair):
+        volume = {k: v for k, v in pair.items() if k != '_source'}
+        if snapshots is not None:
+            return driver.create_volume_from_snapshot(volume, pair['_source'])
+        return driver.create_cloned_volume(volume, pair['_source'])
+
+    model_update = {'status': c.GROUP_AVAILABLE}
+    entries = []
+    for member, update, error in run_per_member(driver, _create, pairs):
+        if error is not None:
+            model_update['status'] = c.GROUP_ERROR
+            entries.append({'id': member['id'], 'status': c.VOLUME_ERROR})
+        else:
+            entries.append(_entry(member, update, c.VOLUME_AVAILABLE))
+    return model_update, entries
+
+
+def delete_group(driver, context, group, volumes):
+    model_update = {'status': group['status']}
+    entries = []
+    for member, _r, error in run_per_member(driver, driver.delete_volume,
+                                            volumes):
+        if error is not None:
+            model_update['status'] = c.GROUP_ERROR
+            entries.append({'id': member['id'], 'status': c.VOLUME_ERROR})
+        else:
+            entries.append({'id': member['id'], 'status': 'deleted'})
+    return model_update, entries
+
+
+def update_group(driver, context, group, add_volumes=None,
+                 remove_volumes=None):
+    """Membership lives in the database only."""
+    return None, None, None
+
+
+def create_group_snapshot(driver, context, cgsnapshot, snapshots):
+    """Every member in parallel; one failure undoes the members taken.
+
+    A group snapshot with a missing member is not consistent with
+    anything, so the members already taken are deleted again and every
+    member is reported ``error`` (the reference leaves the taken ones
+    ``available``).
+    """
+    results = run_per_member(driver, driver.create_snapshot, snapshots)
+    failed = [member for member, _r, error in results if error is not None]
+    if not failed:
+        return ({'status': c.GROUP_AVAILABLE},
+                [_entry(member, update, c.SNAPSHOT_AVAILABLE)
+                 for member, update, _e in results])
+    taken = [member for member, _r, error in results if error is None]
+    for member, _r, error in run_per_member(driver, driver.delete_snapshot,
+                                            taken):
+        if error is not None:
+            LOG.error('Could not clean up snapshot %(id)s of a failed '
+                      'group snapshot: %(error)s',
+                      {'id': member['id'], 'error': error})
+    return ({'status': c.GROUP_ERROR},
+            [{'id': member['id'], 'status': c.SNAPSHOT_ERROR}
+             for member, _r, _e in results])
+
+
+def delete_group_snapshot(driver, context, cgsnapshot, snapshots):
+    model_update = {'status': cgsnapshot['status']}
+    entries = []
+    for member, _r, error in run_per_member(driver, driver.delete_snapshot,
+                                            snapshots):
+        if error is not None:
+            model_update['status'] = c.GROUP_ERROR
+            entries.append({'id': member['id'], 'status': c.SNAPSHOT_ERROR})
+        else:
+            entries.append({'id': member['id'], 'status': 'deleted'})
+    return model_update, entries
+
+
+_FALLBACKS = {
+    'create_consistencygroup': create_group,
+    'create_consistencygroup_from_src': create_group_from_src,
+    'delete_consistencygroup': delete_group,
+    'update_consistencygroup': update_group,
+    'create_cgsnapshot': create_group_snapshot,
+    'delete_cgsnapshot': delete_group_snapshot,
+}
+
+
+def call_group_method(driver, method, context, *args, **kwargs):
+    """The driver's native group method, or the generic one.
+
+    :returns: ``(driver_label, returned, error)``: the label names who did
+        the work (for error messages), ``error`` is the exception raised,
+        of any class, or None.
+    """
+    native = getattr(driver, method, None)
+    label = '%s.%s' % (type(driver).__module__, type(driver).__name__)
+    try:
+        if native is not None:
+            try:
+                return label, native(context, *args, **kwargs), None
+            except NotImplementedError:
+                pass
+        generic_args = args
+        if method == 'create_consistencygroup_from_src':
+            generic_args, kwargs = _from_src_args(args, kwargs)
+        label = '%s (generic)' % label
+        return label, _FALLBACKS[method](driver, context, *generic_args,
+                                         **kwargs), None
+    except Exception as e:  # any driver exception, any class
+        return label, None, e
+
+
+def _from_src_args(args, kwargs):
+    group, volumes = args[0], args[1]
+    return (group, volumes), {'snapshots': kwargs.get('snapshots'),
+                              'source_vols': kwargs.get('source_vols')}
