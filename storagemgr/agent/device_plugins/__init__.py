@@ -1,0 +1,1 @@
+"""Agent device plugins, one module per server plugin of the same name."""
