@@ -1,0 +1,113 @@
+"""``storagemgr volume ...``: as ``openstack volume ...`` does it."""
+
+from cliff import command
+from cliff import lister
+from cliff import show
+
+from storagemgr.cli import base
+from storagemgr import exception
+from storagemgr.volume import api as volume_api
+
+VOLUME_COLUMNS = ('id', 'name', 'status', 'size')
+VOLUME_LONG_COLUMNS = VOLUME_COLUMNS + ('backend', 'consistencygroup_id',
+                                        'snapshot_id', 'source_volid',
+                                        'provider_location')
+
+
+def service(app):
+    return volume_api.API(app.registry)
+
+
+class CreateVolume(show.ShowOne):
+    """Create a volume (empty, from a snapshot, or a clone)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('--size', type=int, metavar='<size>',
+                            help='Size in GiB (default with --snapshot or '
+                                 '--source: the source\'s size).')
+        parser.add_argument('--snapshot', metavar='<snapshot>',
+                            help='Create from this volume snapshot '
+                                 '(name or id).')
+        parser.add_argument('--source', metavar='<volume>',
+                            help='Clone this volume (name or id).')
+        parser.add_argument('--consistency-group', metavar='<group>',
+                            help='Create it in this consistency group.')
+        parser.add_argument('--backend', metavar='<backend>',
+                            help='Volume backend (default: the only one).')
+        parser.add_argument('name', metavar='<name>')
+        return parser
+
+    def take_action(self, parsed_args):
+        if parsed_args.size is None and not (parsed_args.snapshot or
+                                             parsed_args.source):
+            raise exception.InvalidInput(
+                reason='--size is required unless --snapshot or --source '
+                       'is given')
+        volume = service(self.app).create_volume(
+            parsed_args.name, size=parsed_args.size,
+            backend=parsed_args.backend,
+            group=parsed_args.consistency_group,
+            snapshot=parsed_args.snapshot, source_volume=parsed_args.source)
+        return base.show_columns(volume)
+
+
+class ListVolume(lister.Lister):
+    """List volumes."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('--long', action='store_true',
+                            help='Also show backend, consistency group, '
+                                 'source and location.')
+        return parser
+
+    def take_action(self, parsed_args):
+        names = VOLUME_LONG_COLUMNS if parsed_args.long else VOLUME_COLUMNS
+        return base.list_columns(service(self.app).list_volumes(), names)
+
+
+class ShowVolume(show.ShowOne):
+    """Show a volume."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('volume', metavar='<volume>',
+                            help='Name or id.')
+        return parser
+
+    def take_action(self, parsed_args):
+        return base.show_columns(service(self.app).get_volume(
+            parsed_args.volume))
+
+
+class DeleteVolume(command.Command):
+    """Delete volumes."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('volumes', metavar='<volume>', nargs='+',
+                            help='Names or ids.')
+        return parser
+
+    def take_action(self, parsed_args):
+        api = service(self.app)
+        for volume in parsed_args.volumes:
+            api.delete_volume(volume)
+
+
+class SetVolume(show.ShowOne):
+    """Change a volume: grow it with --size."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('--size', type=int, metavar='<size>',
+                            required=True,
+                            help='New size in GiB (larger than now).')
+        parser.add_argument('volume', metavar='<volume>',
+                            help='Name or id.')
+        return parser
+
+    def take_action(self, parsed_args):
+        return base.show_columns(service(self.app).extend_volume(
+            parsed_args.volume, parsed_args.size))
