@@ -144,6 +144,8 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
 
     def _export_locations(self, path):
         host = self._config('backend_host') or CONF.host
+        if ':' in host and not host.startswith('['):
+            host = '[%s]' % host  # an IPv6 literal
         return [{'path': '%s:%s' % (host, path), 'is_admin_only': False,
                  'metadata': {}}]
 
@@ -371,8 +373,9 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
             location = location.get('path')
         if not location or not isinstance(location, str):
             raise error_cls(reason=_('no export path given'))
-        path = location.split(':', 1)[-1] if not location.startswith(
-            '/') else location
+        path = location
+        if not location.startswith('/') and ':/' in location:
+            path = location[location.index(':/') + 1:]
         name = os.path.basename(os.path.normpath(path))
         try:
             candidate = paths.safe_join(parent, name)

@@ -84,6 +84,11 @@ class SharesTestCase(LocalDriverTestCase):
         locations = drv.create_share(self.context, _share())
         self.assertTrue(locations[0]['path'].startswith('nas.example:/'))
 
+    def test_ipv6_backend_host_is_bracketed(self):
+        drv = self.make_driver('b2', backend_host='fd00::5')
+        locations = drv.create_share(self.context, _share())
+        self.assertTrue(locations[0]['path'].startswith('[fd00::5]:/'))
+
     def test_configured_root(self):
         root = os.path.join(self.state_path, 'elsewhere')
         drv = self.make_driver('b3', local_share_root=root)
@@ -489,6 +494,12 @@ class ManageTestCase(LocalDriverTestCase):
         # The adopted share works like any other.
         self.driver.create_snapshot(self.context, _snapshot('ms', share))
         self.driver.extend_share(share, 3)
+
+    def test_manage_with_ipv6_export_location(self):
+        path = self.make_existing()
+        update = self.driver.manage_existing(
+            _share('m1'), {'export_path': '[fd00::1]:%s' % path})
+        self.assertEqual(1, update['size'])
 
     def test_manage_rounds_size_up(self):
         path = self.make_existing()
