@@ -1,0 +1,186 @@
+"""``storagemgr share ...``: create, list, show, delete, resize, revert,
+adopt and abandon shares (as ``openstack share ...`` does).
+"""
+
+from cliff import command
+from cliff import lister
+from cliff import show
+
+from storagemgr.cli import base
+from storagemgr import exception
+from storagemgr.share import api as share_api
+
+STRUCTURED = ('export_locations', 'metadata')
+LIST_COLUMNS = ('id', 'name', 'size', 'share_proto', 'status', 'backend')
+
+
+def get_api(app):
+    """The share service layer for this command's backends and context."""
+    return share_api.API(registry=app.registry, context=app.context)
+
+
+def parse_key_values(pairs, option):
+    """``['k=v', ...]`` from a repeated option into a dict."""
+    result = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition('=')
+        if not sep or not key:
+            raise exception.InvalidInput(
+                reason='%s takes KEY=VALUE, not %r' % (option, pair))
+        result[key] = value
+    return result
+
+
+def for_each(refs, action, what):
+    """Run ``action`` on every ref; report all failures at the end."""
+    failures = []
+    for ref in refs:
+        try:
+            action(ref)
+        except exception.StorageManagerException as e:
+            failures.append(str(e))
+    if failures:
+        if len(refs) == 1:
+            raise exception.StorageManagerException(failures[0])
+        raise exception.StorageManagerException(
+            '%d of %d %s failed: %s' % (len(failures), len(refs), what,
+                                        '; '.join(failures)))
+
+
+class CreateShare(show.ShowOne):
+    """Create a share (empty, or from a snapshot)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('share_proto', metavar='<share_protocol>',
+                            help='Protocol: NFS or CIFS.')
+        parser.add_argument('size', metavar='<size>',
+                            help='Size in GiB (at least 1).')
+        parser.add_argument('--name', help='Share name.')
+        parser.add_argument('--snapshot-id', metavar='<snapshot>',
+                            help='Create the share from this snapshot (id '
+                                 'or name); it lands on the snapshot\'s '
+                                 'backend.')
+        parser.add_argument('--backend', metavar='<backend>',
+                            help='Share backend; default: the only one.')
+        parser.add_argument('--property', metavar='<key=value>',
+                            action='append', default=[],
+                            help='Metadata to set (repeatable).')
+        return parser
+
+    def take_action(self, parsed_args):
+        share = get_api(self.app).create(
+            parsed_args.share_proto, parsed_args.size,
+            name=parsed_args.name, snapshot_id=parsed_args.snapshot_id,
+            backend=parsed_args.backend,
+            metadata=parse_key_values(parsed_args.property, '--property'))
+        return base.show_columns(share, structured=STRUCTURED)
+
+
+class ListShare(lister.Lister):
+    """List shares."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('--backend', help='Only shares of this backend.')
+        return parser
+
+    def take_action(self, parsed_args):
+        shares = get_api(self.app).list(backend=parsed_args.backend)
+        return base.list_columns(shares, LIST_COLUMNS)
+
+
+class ShowShare(show.ShowOne):
+    """Show a share: status, size, export locations..."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('share', metavar='<share>',
+                            help='Share id or name.')
+        return parser
+
+    def take_action(self, parsed_args):
+        return base.show_columns(get_api(self.app).get(parsed_args.share),
+                                 structured=STRUCTURED)
+
+
+class DeleteShare(command.Command):
+    """Delete shares (refused while they have snapshots)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('shares', metavar='<share>', nargs='+',
+                            help='Share id or name (repeatable).')
+        return parser
+
+    def take_action(self, parsed_args):
+        for_each(parsed_args.shares, get_api(self.app).delete,
+                 'share deletions')
+
+
+class ResizeShare(command.Command):
+    """Extend or shrink a share to a new size."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('share', metavar='<share>',
+                            help='Share id or name.')
+        parser.add_argument('new_size', metavar='<new-size>',
+                            help='New size in GiB.')
+        return parser
+
+    def take_action(self, parsed_args):
+        get_api(self.app).resize(parsed_args.share, parsed_args.new_size)
+
+
+class RevertShare(command.Command):
+    """Revert a share, in place, to its latest snapshot."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('snapshot', metavar='<snapshot>',
+                            help='Snapshot id or name (the share\'s latest).')
+        return parser
+
+    def take_action(self, parsed_args):
+        get_api(self.app).revert(parsed_args.snapshot)
+
+
+class AdoptShare(show.ShowOne):
+    """Bring a share the backend already has under management."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('backend', metavar='<backend>',
+                            help='Share backend holding the share.')
+        parser.add_argument('share_proto', metavar='<protocol>',
+                            help='Protocol: NFS or CIFS.')
+        parser.add_argument('export_path', metavar='<export-path>',
+                            help='Export path of the share on the backend.')
+        parser.add_argument('--name', help='Share name.')
+        parser.add_argument('--driver-option', metavar='<key=value>',
+                            action='append', default=[],
+                            help='Driver-specific option (repeatable).')
+        return parser
+
+    def take_action(self, parsed_args):
+        share = get_api(self.app).manage(
+            parsed_args.backend, parsed_args.share_proto,
+            parsed_args.export_path, name=parsed_args.name,
+            driver_options=parse_key_values(parsed_args.driver_option,
+                                            '--driver-option'))
+        return base.show_columns(share, structured=STRUCTURED)
+
+
+class AbandonShare(command.Command):
+    """Stop managing shares; their data stays on the backend."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('shares', metavar='<share>', nargs='+',
+                            help='Share id or name (repeatable).')
+        return parser
+
+    def take_action(self, parsed_args):
+        for_each(parsed_args.shares, get_api(self.app).unmanage,
+                 'share abandons')

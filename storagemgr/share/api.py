@@ -1,0 +1,436 @@
+"""The share service layer: what the CLI and Python callers use.
+
+Each method checks the request, claims the state transition with a
+conditional update (so two callers never both win it, and a refused
+transition changes nothing), then runs the operation's flow in this
+process (the embedded default; the flows are persisted, so a manager
+finishes or reverts them if this process dies). Methods return plain
+dicts (see ``storagemgr.share.records``).
+"""
+
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+
+from storagemgr import context as sm_context
+from storagemgr.db import api as db_api
+from storagemgr.db.models import share as models
+from storagemgr.db import session as db_session
+from storagemgr import exception
+from storagemgr.flows import engine as flow_engine
+from storagemgr.share import access_rules
+from storagemgr.share import backend_lookup
+from storagemgr.share import constants
+from storagemgr.share.flows import access as access_flows
+from storagemgr.share.flows import create as create_flows
+from storagemgr.share.flows import delete as delete_flows
+from storagemgr.share.flows import manage as manage_flows
+from storagemgr.share.flows import resize as resize_flows
+from storagemgr.share.flows import revert as revert_flows
+from storagemgr.share.flows import snapshot as snapshot_flows
+from storagemgr.share import model_updates
+from storagemgr.share import records
+
+LOG = logging.getLogger(__name__)
+
+Share = models.Share
+Snapshot = models.ShareSnapshot
+Rule = models.ShareAccessRule
+
+
+def _positive_size(size, what='size'):
+    """An int of at least 1 from an int or a decimal string."""
+    value = None
+    if isinstance(size, int) and not isinstance(size, bool):
+        value = size
+    elif isinstance(size, str) and size.strip().lstrip('-').isdigit():
+        value = int(size)
+    if value is None:
+        raise exception.InvalidInput(
+            reason='%s must be a whole number of GiB, not %r' % (what, size))
+    if value < 1:
+        raise exception.InvalidInput(
+            reason='%s must be at least 1 GiB, not %d' % (what, value))
+    return value
+
+
+def _protocol(share_proto):
+    proto = str(share_proto or '').upper()
+    if proto not in constants.SHARE_PROTOCOLS:
+        raise exception.InvalidInput(
+            reason='share protocol %r is not one of %s' % (
+                share_proto, ', '.join(constants.SHARE_PROTOCOLS)))
+    return proto
+
+
+def _display_name(name):
+    if name is None:
+        return None
+    if not isinstance(name, str) or len(name) > 255 or any(
+            ord(c) < 32 for c in name):
+        raise exception.InvalidInput(
+            reason='name must be up to 255 printable characters')
+    return name
+
+
+class API(object):
+    """Shares, share snapshots and access rules of every share backend."""
+
+    def __init__(self, registry=None, context=None):
+        if registry is not None:
+            backend_lookup.use_registry(registry)
+        self.context = context or sm_context.get_admin_context()
+
+    @property
+    def registry(self):
+        return backend_lookup.get_registry()
+
+    # -- helpers ------------------------------------------------------------
+
+    def _backend_name(self, backend):
+        if backend is None:
+            return self.registry.default_backend('share')
+        return self.registry.lookup(backend, kind='share').name
+
+    def _run(self, factory, store, resource, operation):
+        """Run a flow; wrap foreign driver exceptions in a clear one."""
+        try:
+            flow_engine.run_flow(factory, store=store, resource=resource)
+        except exception.StorageManagerException:
+            raise
+        except Exception as e:
+            raise exception.ShareBackendException(
+                msg='%s failed: %s: %s' % (operation, type(e).__name__, e)
+            ) from e
+
+    # -- shares -------------------------------------------------------------
+
+    def create(self, share_proto, size, name=None, snapshot_id=None,
+               backend=None, metadata=None):
+        """Create a share (from a snapshot with ``snapshot_id``)."""
+        values = {
+            'share_proto': _protocol(share_proto),
+            'size': _positive_size(size),
+            'display_name': _display_name(name),
+            'share_metadata': dict(metadata or {}),
+            'status': constants.STATUS_CREATING,
+        }
+        snapshot = None
+        if snapshot_id is not None:
+            snapshot = records.find_snapshot(snapshot_id)
+            parent = records.get_share(snapshot.share_id)
+            if backend is not None and self._backend_name(
+                    backend) != parent.backend:
+                raise exception.InvalidInput(
+                    reason='snapshot %s is on backend %s, not %s' % (
+                        snapshot.id, parent.backend, backend))
+            minimum = snapshot.size or parent.size
+            if values['size'] < minimum:
+                raise exception.InvalidInput(
+                    reason='size %d GiB is less than the snapshot\'s %d GiB'
+                    % (values['size'], minimum))
+            values.update(backend=parent.backend, snapshot_id=snapshot.id)
+        else:
+            values['backend'] = self._backend_name(backend)
+        backend_lookup.get_backend(values['backend'], self.context)
+        with db_session.session_scope() as session:
+            if snapshot is not None:
+                records.transition(Snapshot, snapshot.id,
+                                   [constants.STATUS_AVAILABLE], {},
+                                   'creating a share from it',
+                                   'Share snapshot', session=session)
+            share = db_api.create(Share, values, session=session)
+        self._run(create_flows.create_share_flow,
+                  {'share_id': share.id, 'backend': share.backend,
+                   'snapshot_id': share.snapshot_id},
+                  {'share': share.id}, 'create of share %s' % share.id)
+        return self.get(share.id)
+
+    def get(self, share_ref):
+        return records.share_record(records.find_share(share_ref))
+
+    def list(self, backend=None):
+        filters = {'backend': backend} if backend else {}
+        return [records.share_record(r)
+                for r in records.list_shares(**filters)]
+
+    def delete(self, share_ref):
+        """Delete a share that has no snapshots."""
+        share = records.find_share(share_ref)
+        try:
+            records.transition(
+                Share, share.id, constants.SHARE_DELETABLE_STATUSES,
+                {'status': constants.STATUS_DELETING}, 'delete', 'Share',
+                criteria=[records.no_snapshots_criterion(),
+                          records.no_rules_in_transition_criterion()])
+        except exception.InvalidState:
+            self._explain_guard(share.id, 'deleted')
+            raise
+        self._run(delete_flows.delete_share_flow,
+                  {'share_id': share.id, 'backend': share.backend},
+                  {'share': share.id}, 'delete of share %s' % share.id)
+
+    def _explain_guard(self, share_id, what):
+        count = len(records.list_snapshots(share_id=share_id))
+        if count:
+            raise exception.InvalidShare(
+                reason='share %s has %d snapshot(s) and cannot be %s; '
+                       'delete its snapshots first' % (share_id, count,
+                                                       what))
+
+    def resize(self, share_ref, new_size):
+        """Extend or shrink a share to ``new_size`` GiB."""
+        share = records.find_share(share_ref)
+        new_size = _positive_size(new_size, 'new size')
+        if new_size == share.size:
+            raise exception.InvalidInput(
+                reason='share %s is already %d GiB' % (share.id, new_size))
+        if new_size > share.size:
+            return self.extend(share.id, new_size)
+        return self.shrink(share.id, new_size)
+
+    def extend(self, share_ref, new_size):
+        return self._resize(share_ref, new_size, constants.STATUS_EXTENDING,
+                            resize_flows.extend_share_flow, 'extend')
+
+    def shrink(self, share_ref, new_size):
+        try:
+            return self._resize(share_ref, new_size,
+                                constants.STATUS_SHRINKING,
+                                resize_flows.shrink_share_flow, 'shrink')
+        except resize_flows.SHRINK_REFUSALS as e:
+            raise exception.InvalidShare(
+                reason='share %s was not shrunk and is still available: %s'
+                % (share_ref, str(e) or 'the backend cannot shrink shares'))
+
+    def _resize(self, share_ref, new_size, status, factory, action):
+        share = records.find_share(share_ref)
+        new_size = _positive_size(new_size, 'new size')
+        bigger = new_size > share.size
+        if bigger != (action == 'extend') or new_size == share.size:
+            raise exception.InvalidInput(
+                reason='cannot %s share %s from %d to %d GiB' % (
+                    action, share.id, share.size, new_size))
+        records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
+                           {'status': status}, action, 'Share',
+                           criteria=[Share.size == share.size])
+        self._run(factory, {'share_id': share.id, 'backend': share.backend,
+                            'new_size': new_size},
+                  {'share': share.id}, '%s of share %s' % (action, share.id))
+        return self.get(share.id)
+
+    def revert(self, snapshot_ref):
+        """Revert a share, in place, to its latest snapshot."""
+        snapshot = records.find_snapshot(snapshot_ref)
+        share = records.get_share(snapshot.share_id)
+        newer = [s for s in records.list_snapshots(share_id=share.id)
+                 if s.created_at > snapshot.created_at]
+        if newer:
+            raise exception.InvalidShareSnapshot(
+                reason='snapshot %s is not the latest of share %s; only '
+                       'the latest can be reverted to' % (snapshot.id,
+                                                          share.id))
+        with db_session.session_scope() as session:
+            records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
+                               {'status': constants.STATUS_REVERTING},
+                               'revert', 'Share', session=session)
+            records.transition(Snapshot, snapshot.id,
+                               [constants.STATUS_AVAILABLE],
+                               {'status': constants.STATUS_RESTORING},
+                               'revert', 'Share snapshot', session=session)
+        self._run(revert_flows.revert_share_flow,
+                  {'share_id': share.id, 'snapshot_id': snapshot.id,
+                   'backend': share.backend},
+                  {'share': share.id, 'snapshot': snapshot.id},
+                  'revert of share %s' % share.id)
+        return self.get(share.id)
+
+    def manage(self, backend, share_proto, export_path, name=None,
+               driver_options=None):
+        """Adopt a share the backend already has (``share adopt``)."""
+        if not isinstance(export_path, str) or not export_path.strip() or \
+                any(ord(c) < 32 for c in export_path):
+            raise exception.InvalidInput(
+                reason='export path must be a non-empty single line')
+        backend = self._backend_name(backend)
+        backend_lookup.get_backend(backend, self.context)
+        share = db_api.create(Share, {
+            'share_proto': _protocol(share_proto), 'size': 0,
+            'display_name': _display_name(name), 'backend': backend,
+            'status': constants.STATUS_MANAGING,
+            'export_locations': [{'path': export_path,
+                                  'is_admin_only': False, 'metadata': {}}],
+        })
+        self._run(manage_flows.manage_share_flow,
+                  {'share_id': share.id, 'backend': backend,
+                   'driver_options': dict(driver_options or {})},
+                  {'share': share.id}, 'adopt of share %s' % share.id)
+        return self.get(share.id)
+
+    def unmanage(self, share_ref):
+        """Forget a share, leaving its data on the backend."""
+        share = records.find_share(share_ref)
+        try:
+            records.transition(
+                Share, share.id, constants.SHARE_UNMANAGEABLE_STATUSES,
+                {'status': constants.STATUS_UNMANAGING}, 'abandon', 'Share',
+                criteria=[records.no_snapshots_criterion(),
+                          records.no_rules_in_transition_criterion()])
+        except exception.InvalidState:
+            self._explain_guard(share.id, 'abandoned')
+            raise
+        self._run(manage_flows.unmanage_share_flow,
+                  {'share_id': share.id, 'backend': share.backend},
+                  {'share': share.id}, 'abandon of share %s' % share.id)
+
+    # -- snapshots ----------------------------------------------------------
+
+    def _new_snapshot(self, share_ref, name, status, action, extra=None):
+        share = records.find_share(share_ref)
+        with db_session.session_scope() as session:
+            records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
+                               {}, action, 'Share', session=session)
+            snapshot = db_api.create(Snapshot, dict(
+                extra or {}, share_id=share.id, size=share.size,
+                display_name=_display_name(name), status=status),
+                session=session)
+        return share, snapshot
+
+    def create_snapshot(self, share_ref, name=None):
+        share, snapshot = self._new_snapshot(
+            share_ref, name, constants.STATUS_CREATING, 'snapshot')
+        self._run(snapshot_flows.create_snapshot_flow,
+                  {'snapshot_id': snapshot.id, 'backend': share.backend},
+                  {'share': share.id, 'snapshot': snapshot.id},
+                  'snapshot of share %s' % share.id)
+        return self.get_snapshot(snapshot.id)
+
+    def get_snapshot(self, snapshot_ref):
+        return records.snapshot_record(records.find_snapshot(snapshot_ref))
+
+    def list_snapshots(self, share_ref=None):
+        filters = {}
+        if share_ref is not None:
+            filters['share_id'] = records.find_share(share_ref).id
+        return [records.snapshot_record(r)
+                for r in records.list_snapshots(**filters)]
+
+    def delete_snapshot(self, snapshot_ref):
+        snapshot = records.find_snapshot(snapshot_ref)
+        share = records.get_share(snapshot.share_id)
+        records.transition(Snapshot, snapshot.id,
+                           constants.SNAPSHOT_DELETABLE_STATUSES,
+                           {'status': constants.STATUS_DELETING}, 'delete',
+                           'Share snapshot')
+        self._run(snapshot_flows.delete_snapshot_flow,
+                  {'snapshot_id': snapshot.id, 'backend': share.backend},
+                  {'snapshot': snapshot.id},
+                  'delete of share snapshot %s' % snapshot.id)
+
+    def manage_snapshot(self, share_ref, provider_location, name=None,
+                        driver_options=None):
+        """Adopt a snapshot the backend already has."""
+        if not isinstance(provider_location, str) or \
+                not provider_location.strip() or \
+                any(ord(c) < 32 for c in provider_location):
+            raise exception.InvalidInput(
+                reason='provider location must be a non-empty single line')
+        share, snapshot = self._new_snapshot(
+            share_ref, name, constants.STATUS_MANAGING, 'adopt a snapshot',
+            extra={'provider_location': provider_location})
+        self._run(manage_flows.manage_snapshot_flow,
+                  {'snapshot_id': snapshot.id, 'backend': share.backend,
+                   'driver_options': dict(driver_options or {})},
+                  {'snapshot': snapshot.id},
+                  'adopt of share snapshot %s' % snapshot.id)
+        return self.get_snapshot(snapshot.id)
+
+    def unmanage_snapshot(self, snapshot_ref):
+        snapshot = records.find_snapshot(snapshot_ref)
+        share = records.get_share(snapshot.share_id)
+        records.transition(Snapshot, snapshot.id,
+                           constants.SNAPSHOT_UNMANAGEABLE_STATUSES,
+                           {'status': constants.STATUS_UNMANAGING},
+                           'abandon', 'Share snapshot')
+        self._run(manage_flows.unmanage_snapshot_flow,
+                  {'snapshot_id': snapshot.id, 'backend': share.backend},
+                  {'snapshot': snapshot.id},
+                  'abandon of share snapshot %s' % snapshot.id)
+
+    # -- access rules -------------------------------------------------------
+
+    def allow_access(self, share_ref, access_type, access_to,
+                     access_level='rw'):
+        """Grant access; refused before any driver sees a bad rule."""
+        access_type, access_to, access_level = access_rules.validate_rule(
+            access_type, access_to, access_level)
+        share = records.find_share(share_ref)
+        existing = [records.rule_record(r)
+                    for r in records.list_rules(share.id)]
+        if access_rules.find_duplicate(existing, access_type, access_to):
+            raise exception.ShareAccessExists(access_type=access_type,
+                                              access=access_to)
+        try:
+            with db_session.session_scope() as session:
+                records.transition(Share, share.id,
+                                   [constants.STATUS_AVAILABLE], {},
+                                   'grant access', 'Share', session=session)
+                rule = db_api.create(Rule, {
+                    'share_id': share.id, 'access_type': access_type,
+                    'access_to': access_to, 'access_level': access_level,
+                    'state': constants.ACCESS_STATE_QUEUED_TO_APPLY},
+                    session=session)
+        except db_exc.DBDuplicateEntry:
+            raise exception.ShareAccessExists(access_type=access_type,
+                                              access=access_to)
+        self._run_access(share, [rule.id], [])
+        record = records.rule_record(records.get_rule(rule.id))
+        if record['state'] == constants.ACCESS_STATE_ERROR:
+            raise exception.ShareBackendException(
+                msg='backend %s refused access rule %s (%s %s); the rule '
+                    'is in error, delete it' % (share.backend, rule.id,
+                                                access_type, access_to))
+        return record
+
+    def _run_access(self, share, apply_ids, deny_ids):
+        self._run(access_flows.update_access_flow,
+                  {'share_id': share.id, 'backend': share.backend,
+                   'apply_ids': apply_ids, 'deny_ids': deny_ids},
+                  {'share': share.id}, 'access update of share %s' %
+                  share.id)
+
+    def list_access(self, share_ref):
+        share = records.find_share(share_ref)
+        return [records.rule_record(r) for r in records.list_rules(share.id)]
+
+    def deny_access(self, share_ref, rule_id):
+        share = records.find_share(share_ref)
+        rule = db_api.get_by(Rule, id=rule_id, share_id=share.id)
+        if rule is None:
+            raise exception.NotFound('Share %s has no access rule %r.' % (
+                share.id, rule_id))
+        if share.status in constants.TRANSITIONAL_STATUSES:
+            raise exception.ResourceBusy(resource='Share', id=share.id,
+                                         status=share.status,
+                                         action='revoking access')
+        if not db_api.conditional_update(
+                Rule, rule.id,
+                {'state': constants.ACCESS_STATE_QUEUED_TO_DENY},
+                expected={'state': [constants.ACCESS_STATE_ACTIVE,
+                                    constants.ACCESS_STATE_ERROR]}):
+            raise exception.ResourceBusy(resource='Access rule', id=rule.id,
+                                         status=records.get_rule(
+                                             rule.id).state,
+                                         action='revoking it')
+        self._run_access(share, [], [rule.id])
+
+    # -- backends -----------------------------------------------------------
+
+    def get_stats(self, backend=None):
+        """Fresh capabilities and capacity of a share backend."""
+        name = self._backend_name(backend)
+        driver = backend_lookup.driver_for(name, self.context)
+        return model_updates.check_stats(
+            driver, driver.get_share_stats(refresh=True))
+
+    def get_pools(self, backend=None):
+        return list(self.get_stats(backend).get('pools') or [])

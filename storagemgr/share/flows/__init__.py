@@ -1,0 +1,2 @@
+"""One taskflow flow per share operation (see doc/source/admin/shares.rst).
+"""

@@ -1,0 +1,115 @@
+"""Apply and revoke share access rules.
+
+The service layer queues rules (``queued_to_apply``/``queued_to_deny``);
+this flow moves them to ``applying``/``denying``, asks the driver through
+``update_access`` (or, for drivers that only implement them,
+``allow_access``/``deny_access`` one rule at a time) and records the
+outcome: applied rules become ``active`` (or what the driver said), denied
+rules are deleted. If the driver raises, of any exception class, every
+rule of the share still in transition goes to ``error``.
+"""
+
+from oslo_log import log as logging
+from taskflow.patterns import linear_flow
+
+from storagemgr.db import api as db_api
+from storagemgr.db.models import share as models
+from storagemgr.share import constants
+from storagemgr.share import driver_views
+from storagemgr.share.flows import base
+from storagemgr.share import model_updates
+from storagemgr.share import records
+
+LOG = logging.getLogger(__name__)
+
+_MOVES = ((constants.ACCESS_STATE_QUEUED_TO_APPLY,
+           constants.ACCESS_STATE_APPLYING),
+          (constants.ACCESS_STATE_QUEUED_TO_DENY,
+           constants.ACCESS_STATE_DENYING))
+
+
+class MarkRulesInTransition(base.ShareTask):
+    """Queued rules become applying or denying."""
+
+    def execute(self, apply_ids, deny_ids):
+        for ids, (queued, moving) in zip((apply_ids, deny_ids), _MOVES):
+            for rule_id in ids:
+                db_api.conditional_update(models.ShareAccessRule, rule_id,
+                                          {'state': moving},
+                                          expected={'state': [queued]})
+
+    def revert(self, share_id, **kwargs):
+        set_rules_in_transition_to_error(share_id)
+
+
+def set_rules_in_transition_to_error(share_id):
+    for rule in records.list_rules(
+            share_id, state=sorted(constants.ACCESS_TRANSITIONAL_STATES)):
+        try:
+            db_api.update(models.ShareAccessRule, rule.id,
+                          {'state': constants.ACCESS_STATE_ERROR})
+        except Exception:
+            LOG.exception('Could not set access rule %s to error', rule.id)
+
+
+class UpdateAccessOnBackend(base.ShareTask):
+    """One update_access call, or the allow/deny fallback."""
+
+    default_provides = 'access_updates'
+
+    def execute(self, share_id, backend, apply_ids, deny_ids):
+        driver = self.driver(backend)
+        share = driver_views.share_view(records.get_share(share_id))
+        rules = records.list_rules(share_id)
+        wanted = [driver_views.access_view(r) for r in rules
+                  if r.state in (constants.ACCESS_STATE_ACTIVE,
+                                 constants.ACCESS_STATE_APPLYING)]
+        add = [driver_views.access_view(r) for r in rules
+               if r.id in apply_ids]
+        delete = [driver_views.access_view(r) for r in rules
+                  if r.id in deny_ids]
+        try:
+            updates = driver.update_access(self.context, share, wanted, add,
+                                           delete, share_server=None)
+        except NotImplementedError:
+            return self._allow_and_deny(driver, share, add, delete)
+        return model_updates.check_access_updates(
+            driver, updates, [r.id for r in rules])
+
+    def _allow_and_deny(self, driver, share, add, delete):
+        """Fallback: one call per rule; a refused rule alone fails."""
+        updates = {}
+        for rule in add:
+            try:
+                driver.allow_access(self.context, share, rule,
+                                    share_server=None)
+            except Exception as e:
+                LOG.warning('Backend refused access rule %(id)s: %(e)s',
+                            {'id': rule['id'], 'e': e})
+                updates[rule['id']] = {'state': constants.ACCESS_STATE_ERROR}
+        for rule in delete:
+            try:
+                driver.deny_access(self.context, share, rule,
+                                   share_server=None)
+            except Exception as e:
+                LOG.warning('Backend failed to revoke access rule %(id)s: '
+                            '%(e)s', {'id': rule['id'], 'e': e})
+                updates[rule['id']] = {'state': constants.ACCESS_STATE_ERROR}
+        return updates
+
+    def revert(self, share_id, **kwargs):
+        set_rules_in_transition_to_error(share_id)
+
+
+class RecordAccessUpdates(base.ShareTask):
+
+    def execute(self, access_updates, apply_ids, deny_ids):
+        model_updates.apply_access_updates(access_updates, apply_ids,
+                                           deny_ids)
+
+
+def update_access_flow():
+    flow = linear_flow.Flow('update_share_access')
+    flow.add(MarkRulesInTransition(), UpdateAccessOnBackend(),
+             RecordAccessUpdates())
+    return flow

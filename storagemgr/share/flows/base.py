@@ -1,0 +1,52 @@
+"""What share flow tasks have in common.
+
+A task's store values are plain ids and numbers (flows are persisted and
+may be resumed by another process); a task looks up its driver by backend
+name and its rows by id. Driver tasks validate the driver's return with
+``storagemgr.share.model_updates`` before returning it, so only checked,
+JSON-able values are ever persisted.
+"""
+
+from oslo_log import log as logging
+from taskflow.types import failure as tf_failure
+
+from storagemgr import context as sm_context
+from storagemgr.flows import common
+from storagemgr.flows import tasks
+from storagemgr.share import backend_lookup
+
+LOG = logging.getLogger(__name__)
+
+
+class ShareTask(tasks.StorageTask):
+    """A flow task of the share service."""
+
+    @property
+    def context(self):
+        return sm_context.get_admin_context()
+
+    def driver(self, backend):
+        return backend_lookup.driver_for(backend, self.context)
+
+
+def failed_with(result, *exception_classes):
+    """Whether a revert's ``result`` failed with one of these classes."""
+    return (isinstance(result, tf_failure.Failure) and
+            result.check(*exception_classes) is not None)
+
+
+def failure_detail_data(result):
+    """``detail_data`` of the exception behind a revert's failure, or {}."""
+    if not isinstance(result, tf_failure.Failure):
+        return {}
+    data = getattr(result.exception, 'detail_data', None)
+    return data if isinstance(data, dict) else {}
+
+
+def error_out(model, resource_id, status, expected, extra=None):
+    """Set an error status from a revert; logged, never raises."""
+    if common.error_out(model, resource_id, status, expected=list(expected),
+                        extra=extra):
+        LOG.info('%(model)s %(id)s set to %(status)s after a failure.',
+                 {'model': model.__name__, 'id': resource_id,
+                  'status': status})

@@ -1,0 +1,88 @@
+"""Delete a share: remove its access, delete it on the backend, forget it.
+
+A backend that no longer has the share (ShareResourceNotFound) is not an
+error. Any other failure, of any exception class, leaves the share in
+``error_deleting`` with its rows intact, so the delete can be retried.
+"""
+
+from oslo_log import log as logging
+from taskflow.patterns import linear_flow
+
+from storagemgr.db import api as db_api
+from storagemgr.db.models import share as models
+from storagemgr.db import session as db_session
+from storagemgr import exception
+from storagemgr.share import constants
+from storagemgr.share import driver_views
+from storagemgr.share.flows import base
+from storagemgr.share import records
+
+LOG = logging.getLogger(__name__)
+
+_DELETING = [constants.STATUS_DELETING]
+
+
+def _error_deleting(share_id):
+    base.error_out(models.Share, share_id, constants.STATUS_ERROR_DELETING,
+                   _DELETING)
+
+
+class RemoveShareAccess(base.ShareTask):
+    """Revoke every access rule on the backend before the share goes."""
+
+    def execute(self, share_id, backend):
+        rules = [driver_views.access_view(r)
+                 for r in records.list_rules(share_id)]
+        if not rules:
+            return
+        driver = self.driver(backend)
+        share = driver_views.share_view(records.get_share(share_id))
+        try:
+            try:
+                driver.update_access(self.context, share, [], [], rules,
+                                     share_server=None)
+            except NotImplementedError:
+                for rule in rules:
+                    driver.deny_access(self.context, share, rule,
+                                       share_server=None)
+        except exception.ShareResourceNotFound:
+            LOG.warning('Share %s is already gone from its backend; its '
+                        'access rules go with it.', share_id)
+
+    def revert(self, share_id, **kwargs):
+        _error_deleting(share_id)
+
+
+class DeleteShareOnBackend(base.ShareTask):
+
+    def execute(self, share_id, backend):
+        driver = self.driver(backend)
+        share = driver_views.share_view(records.get_share(share_id))
+        try:
+            driver.delete_share(self.context, share, share_server=None)
+        except exception.ShareResourceNotFound:
+            LOG.warning('Share %s was already gone from its backend.',
+                        share_id)
+
+    def revert(self, share_id, **kwargs):
+        _error_deleting(share_id)
+
+
+class ForgetShare(base.ShareTask):
+    """Delete the share's rows (its access rules, then the share)."""
+
+    def execute(self, share_id):
+        forget_share(share_id)
+
+
+def forget_share(share_id):
+    with db_session.session_scope() as session:
+        for rule in records.list_rules(share_id):
+            db_api.delete(models.ShareAccessRule, rule.id, session=session)
+        db_api.delete(models.Share, share_id, session=session)
+
+
+def delete_share_flow():
+    flow = linear_flow.Flow('delete_share')
+    flow.add(RemoveShareAccess(), DeleteShareOnBackend(), ForgetShare())
+    return flow

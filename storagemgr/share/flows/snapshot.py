@@ -1,0 +1,84 @@
+"""Create and delete share snapshots.
+
+Create: a driver failure or a malformed return leaves the snapshot in
+``error``. Delete: a snapshot the backend no longer has
+(SnapshotResourceNotFound) is deleted; any other failure leaves it in
+``error_deleting``.
+"""
+
+from oslo_log import log as logging
+from taskflow.patterns import linear_flow
+
+from storagemgr.db import api as db_api
+from storagemgr.db.models import share as models
+from storagemgr import exception
+from storagemgr.share import constants
+from storagemgr.share import driver_views
+from storagemgr.share.flows import base
+from storagemgr.share import model_updates
+from storagemgr.share import records
+
+LOG = logging.getLogger(__name__)
+
+
+def snapshot_view(snapshot_id):
+    snapshot = records.get_snapshot(snapshot_id)
+    return driver_views.snapshot_view(
+        snapshot, records.get_share(snapshot.share_id))
+
+
+class CreateSnapshotOnBackend(base.ShareTask):
+
+    default_provides = 'snapshot_update'
+
+    def execute(self, snapshot_id, backend):
+        driver = self.driver(backend)
+        update = driver.create_snapshot(self.context,
+                                        snapshot_view(snapshot_id),
+                                        share_server=None)
+        return model_updates.check_snapshot_update(driver, update)
+
+    def revert(self, snapshot_id, **kwargs):
+        base.error_out(models.ShareSnapshot, snapshot_id,
+                       constants.STATUS_ERROR, [constants.STATUS_CREATING])
+
+
+class RecordSnapshotCreated(base.ShareTask):
+
+    def execute(self, snapshot_id, snapshot_update):
+        model_updates.apply_snapshot_created(snapshot_id, snapshot_update)
+
+
+class DeleteSnapshotOnBackend(base.ShareTask):
+
+    def execute(self, snapshot_id, backend):
+        driver = self.driver(backend)
+        try:
+            driver.delete_snapshot(self.context, snapshot_view(snapshot_id),
+                                   share_server=None)
+        except exception.SnapshotResourceNotFound:
+            LOG.warning('Share snapshot %s was already gone from its '
+                        'backend.', snapshot_id)
+
+    def revert(self, snapshot_id, **kwargs):
+        base.error_out(models.ShareSnapshot, snapshot_id,
+                       constants.STATUS_ERROR_DELETING,
+                       [constants.STATUS_DELETING])
+
+
+class ForgetSnapshot(base.ShareTask):
+
+    def execute(self, snapshot_id):
+        db_api.delete(models.ShareSnapshot, snapshot_id)
+
+
+def create_snapshot_flow():
+    flow = linear_flow.Flow('create_share_snapshot')
+    flow.add(CreateSnapshotOnBackend(), RecordSnapshotCreated())
+    return flow
+
+
+def delete_snapshot_flow():
+    flow = linear_flow.Flow('delete_share_snapshot')
+    flow.add(DeleteSnapshotOnBackend(), ForgetSnapshot())
+    return flow

@@ -1,0 +1,361 @@
+"""Validate and apply what share drivers return: the one place for it.
+
+Each driver method's return has a ``check_*`` function, run right after
+the call, which turns the value into plain JSON-able data or raises
+``InvalidDriverReturn`` naming the driver and the method; and an
+``apply_*`` function that writes the checked value to the database with a
+conditional update (the row must still be in the transitional status the
+operation set). The rules are those of the reference share manager (see
+doc/source/admin/shares.rst):
+
+* ``create_share`` returns export locations only; the share becomes
+  ``available``.
+* ``create_share_from_snapshot`` returns export locations (done) or a dict
+  whose ``status`` is mandatory and is ``available`` or
+  ``creating_from_snapshot``; the latter is finished by polling
+  ``get_share_status``, which may also answer ``error``.
+* ``create_snapshot`` returns None or a dict; a missing or ``available``
+  status makes the snapshot ``available``; ``provider_location``, ``size``
+  and ``export_locations`` are kept.
+* ``update_access`` returns None or ``{rule_id: {state, access_key}}``.
+* ``manage_existing`` must return ``size``; ``manage_existing_snapshot``
+  falls back to the share's size.
+* ``ensure_shares`` returns None or ``{share_id: {export_locations,
+  status}}``; ``ensure_share`` returns None or export locations.
+"""
+
+from oslo_log import log as logging
+
+from storagemgr.db import api as db_api
+from storagemgr.db.models import share as models
+from storagemgr.driver_returns import ReturnChecker
+from storagemgr.share import constants
+
+LOG = logging.getLogger(__name__)
+
+_SNAPSHOT_KEYS = ('status', 'provider_location', 'size', 'export_locations',
+                  'progress')
+_MANAGE_SHARE_KEYS = ('size', 'export_locations', 'metadata')
+_ACCESS_KEYS = ('state', 'access_key')
+
+
+# -- checks -----------------------------------------------------------------
+
+def check_export_locations(checker, value, what='export locations'):
+    """A list of ``{path, is_admin_only, metadata}`` (strings accepted).
+
+    :returns: the normalised list, or None when the driver gave None.
+    """
+    value = checker.list_or_none(value, what)
+    if value is None:
+        return None
+    locations = []
+    for index, item in enumerate(value):
+        label = '%s[%d]' % (what, index)
+        if isinstance(item, str):
+            item = {'path': item}
+        checker.of_type(item, dict, label)
+        path = checker.required_key(item, 'path', label)
+        checker.of_type(path, str, label + "['path']")
+        if not path.strip():
+            raise checker.fail('%s has an empty path' % label)
+        admin_only = item.get('is_admin_only', False)
+        checker.of_type(admin_only, bool, label + "['is_admin_only']")
+        metadata = item.get('metadata') or {}
+        checker.of_type(metadata, dict, label + "['metadata']")
+        locations.append({'path': path, 'is_admin_only': admin_only,
+                          'metadata': dict(metadata)})
+    return locations
+
+
+def _progress(checker, value):
+    if value is None:
+        return None
+    checker.of_type(value, (str, int), 'progress')
+    return str(value) if not isinstance(value, str) else value
+
+
+def _ignore_unknown(checker, update, allowed):
+    unknown = sorted(set(update) - set(allowed), key=str)
+    if unknown:
+        LOG.warning('Driver %(driver)s returned keys %(keys)s from '
+                    '%(method)s that storagemgr does not use; ignored.',
+                    {'driver': checker.driver_name, 'keys': unknown,
+                     'method': checker.method})
+    return {k: v for k, v in update.items() if k in allowed}
+
+
+def check_create_share(driver, value):
+    """``create_share``: export locations; returns the normalised list."""
+    checker = ReturnChecker(driver, 'create_share')
+    return check_export_locations(checker, value) or []
+
+
+def check_create_share_from_snapshot(driver, value):
+    """``create_share_from_snapshot``: a list, or a dict with a status.
+
+    :returns: ``{'status', 'export_locations', 'progress'}``.
+    """
+    checker = ReturnChecker(driver, 'create_share_from_snapshot')
+    if isinstance(value, (list, tuple)):
+        return {'status': constants.STATUS_AVAILABLE,
+                'export_locations': check_export_locations(checker, value),
+                'progress': '100%'}
+    checker.of_type(value, dict, 'the return value')
+    status = checker.required_key(value, 'status')
+    checker.status(status, constants.CREATE_FROM_SNAPSHOT_STATUSES)
+    return _share_progress_update(checker, value, status)
+
+
+def check_share_status(driver, value):
+    """``get_share_status``: ``{status, export_locations?, progress?}``."""
+    checker = ReturnChecker(driver, 'get_share_status')
+    checker.of_type(value, dict, 'the return value')
+    status = checker.required_key(value, 'status')
+    checker.status(status, constants.SHARE_POLL_STATUSES)
+    return _share_progress_update(checker, value, status)
+
+
+def _share_progress_update(checker, value, status):
+    if status == constants.STATUS_AVAILABLE:
+        progress = '100%'
+    elif status == constants.STATUS_ERROR:
+        progress = None
+    else:
+        progress = _progress(checker, value.get('progress')) or '0%'
+    return {'status': status,
+            'export_locations': check_export_locations(
+                checker, value.get('export_locations')),
+            'progress': progress}
+
+
+def check_snapshot_update(driver, value, method='create_snapshot'):
+    """``create_snapshot``: None or a dict of snapshot updates."""
+    checker = ReturnChecker(driver, method)
+    update = _ignore_unknown(checker, checker.dict_or_none(value),
+                             _SNAPSHOT_KEYS)
+    status = update.get('status') or constants.STATUS_AVAILABLE
+    update['status'] = checker.status(status,
+                                      constants.SNAPSHOT_CREATE_STATUSES)
+    if update.get('provider_location') is not None:
+        checker.of_type(update['provider_location'], str,
+                        'provider_location')
+    if update.get('size') is not None:
+        checker.non_negative_int(update['size'], 'size')
+    if 'export_locations' in update:
+        update['export_locations'] = check_export_locations(
+            checker, update['export_locations'])
+    update['progress'] = ('100%' if update['status'] ==
+                          constants.STATUS_AVAILABLE else
+                          _progress(checker, update.get('progress')))
+    return update
+
+
+def check_access_updates(driver, value, rule_ids, method='update_access'):
+    """``update_access``: None or ``{rule_id: {state, access_key}}``.
+
+    Ids the manager did not send are ignored (with a warning): the driver
+    cannot create rules.
+    """
+    checker = ReturnChecker(driver, method)
+    updates = checker.dict_or_none(value, 'the access rule updates')
+    checked = {}
+    for rule_id, update in updates.items():
+        label = 'the update of access rule %s' % rule_id
+        checker.of_type(update, dict, label)
+        update = _ignore_unknown(checker, update, _ACCESS_KEYS)
+        if 'state' in update:
+            checker.status(update['state'], constants.ACCESS_DRIVER_STATES,
+                           'state of access rule %s' % rule_id)
+        if update.get('access_key') is not None:
+            checker.of_type(update['access_key'], str,
+                            'access_key of rule %s' % rule_id)
+        if rule_id not in rule_ids:
+            LOG.warning('Driver %(driver)s returned an update for unknown '
+                        'access rule %(rule)s; ignored.',
+                        {'driver': checker.driver_name, 'rule': rule_id})
+            continue
+        checked[rule_id] = update
+    return checked
+
+
+def check_manage_share(driver, value, method='manage_existing'):
+    """``manage_existing``: a dict whose ``size`` is required."""
+    checker = ReturnChecker(driver, method)
+    update = checker.dict_or_none(value)
+    checker.required_key(update, 'size')
+    update = _ignore_unknown(checker, update, _MANAGE_SHARE_KEYS)
+    checker.non_negative_int(update['size'], 'size')
+    if 'export_locations' in update:
+        update['export_locations'] = check_export_locations(
+            checker, update['export_locations'])
+    if update.get('metadata') is not None:
+        checker.of_type(update['metadata'], dict, 'metadata')
+    return update
+
+
+def check_manage_snapshot(driver, value, share_size,
+                          method='manage_existing_snapshot'):
+    """``manage_existing_snapshot``: a dict; size defaults to the share's."""
+    checker = ReturnChecker(driver, method)
+    update = _ignore_unknown(checker, checker.dict_or_none(value),
+                             _SNAPSHOT_KEYS)
+    if update.get('size') is None:
+        LOG.warning('Driver %s did not report the size of a managed '
+                    'snapshot; using its share\'s size.',
+                    checker.driver_name)
+        update['size'] = share_size
+    checker.non_negative_int(update['size'], 'size')
+    if update.get('provider_location') is not None:
+        checker.of_type(update['provider_location'], str,
+                        'provider_location')
+    if 'export_locations' in update:
+        update['export_locations'] = check_export_locations(
+            checker, update['export_locations'])
+    update.pop('status', None)
+    update.pop('progress', None)
+    return update
+
+
+def check_ensure_shares(driver, value, share_ids):
+    """``ensure_shares``: None or {share_id: {export_locations, status}}."""
+    checker = ReturnChecker(driver, 'ensure_shares')
+    updates = checker.dict_or_none(value, 'the share updates')
+    checked = {}
+    for share_id, update in updates.items():
+        label = 'the update of share %s' % share_id
+        checker.of_type(update, dict, label)
+        update = _ignore_unknown(checker, update,
+                                 ('export_locations', 'status',
+                                  'reapply_access_rules'))
+        entry = {}
+        if update.get('status') is not None:
+            entry['status'] = checker.status(
+                update['status'], constants.ENSURE_STATUSES,
+                'status of share %s' % share_id)
+        if update.get('export_locations') is not None:
+            entry['export_locations'] = check_export_locations(
+                checker, update['export_locations'])
+        if share_id in share_ids:
+            checked[share_id] = entry
+    return checked
+
+
+def check_ensure_share(driver, value):
+    """``ensure_share``: None or the share's export locations."""
+    checker = ReturnChecker(driver, 'ensure_share')
+    return check_export_locations(checker, value)
+
+
+def check_stats(driver, value):
+    """``get_share_stats``: a dict; ``pools`` a list of dicts or None."""
+    checker = ReturnChecker(driver, 'get_share_stats')
+    stats = checker.dict_or_none(value, 'the stats')
+    pools = checker.list_or_none(stats.get('pools'), 'pools') or []
+    for index, pool in enumerate(pools):
+        checker.of_type(pool, dict, 'pools[%d]' % index)
+    return stats
+
+
+# -- applying ---------------------------------------------------------------
+
+def _write(model, resource_id, values, expected_status):
+    """Write ``values`` if the row is still in ``expected_status``."""
+    written = db_api.conditional_update(
+        model, resource_id, values,
+        expected={'status': expected_status})
+    if not written:
+        LOG.warning('%(model)s %(id)s left %(status)s while its operation '
+                    'ran; the driver\'s result was not recorded.',
+                    {'model': model.__name__, 'id': resource_id,
+                     'status': expected_status})
+    return written
+
+
+def apply_share_created(share_id, update,
+                        expected=(constants.STATUS_CREATING,)):
+    """Record a create (or create-from-snapshot, or a poll) result.
+
+    ``update`` is what one of the ``check_*`` functions returned for a
+    share: ``status``, ``export_locations`` (None leaves them alone) and
+    ``progress``.
+    """
+    values = {'status': update['status'], 'progress': update['progress']}
+    if update.get('export_locations'):
+        values['export_locations'] = update['export_locations']
+    return _write(models.Share, share_id, values, list(expected))
+
+
+def apply_share_resized(share_id, new_size, expected_status):
+    return _write(models.Share, share_id,
+                  {'size': new_size, 'status': constants.STATUS_AVAILABLE},
+                  [expected_status])
+
+
+def apply_snapshot_created(snapshot_id, update,
+                           expected=(constants.STATUS_CREATING,)):
+    return _write(models.ShareSnapshot, snapshot_id,
+                  {k: v for k, v in update.items() if k != 'progress'},
+                  list(expected))
+
+
+def apply_share_managed(share_id, update):
+    values = {'status': constants.STATUS_AVAILABLE,
+              'size': update['size'], 'progress': '100%'}
+    if update.get('export_locations'):
+        # The driver's list replaces what the user gave.
+        values['export_locations'] = update['export_locations']
+    if update.get('metadata'):
+        values['share_metadata'] = update['metadata']
+    return _write(models.Share, share_id, values,
+                  [constants.STATUS_MANAGING])
+
+
+def apply_snapshot_managed(snapshot_id, update):
+    values = dict(update, status=constants.STATUS_AVAILABLE)
+    return _write(models.ShareSnapshot, snapshot_id, values,
+                  [constants.STATUS_MANAGING])
+
+
+def apply_access_updates(updates, applied_ids, denied_ids):
+    """Settle the rules an access flow handled.
+
+    Rules being applied become ``active`` unless the driver said
+    otherwise; rules being denied are deleted unless the driver put them
+    in ``error``. ``updates`` may also touch other rules of the share.
+    """
+    for rule_id in applied_ids:
+        values = {'state': constants.ACCESS_STATE_ACTIVE}
+        values.update(updates.get(rule_id) or {})
+        db_api.conditional_update(
+            models.ShareAccessRule, rule_id, values,
+            expected={'state': [constants.ACCESS_STATE_APPLYING]})
+    for rule_id in denied_ids:
+        if (updates.get(rule_id) or {}).get('state') == \
+                constants.ACCESS_STATE_ERROR:
+            db_api.conditional_update(
+                models.ShareAccessRule, rule_id,
+                {'state': constants.ACCESS_STATE_ERROR},
+                expected={'state': [constants.ACCESS_STATE_DENYING]})
+        else:
+            db_api.delete(models.ShareAccessRule, rule_id)
+    handled = set(applied_ids) | set(denied_ids)
+    for rule_id, update in updates.items():
+        if rule_id not in handled and update:
+            db_api.conditional_update(
+                models.ShareAccessRule, rule_id, update,
+                expected={'state': [constants.ACCESS_STATE_ACTIVE,
+                                    constants.ACCESS_STATE_ERROR]})
+
+
+def apply_ensure_update(share_id, update):
+    """Record what ensure_shares or ensure_share said about a share."""
+    values = {}
+    if update.get('export_locations'):
+        values['export_locations'] = update['export_locations']
+    if update.get('status'):
+        values['status'] = update['status']
+    if not values:
+        return False
+    return _write(models.Share, share_id, values,
+                  [constants.STATUS_AVAILABLE, constants.STATUS_ERROR])

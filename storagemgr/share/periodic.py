@@ -1,0 +1,74 @@
+"""The share service's periodic tasks, run by the manager.
+
+* ``ensure_shares_at_start`` (order 10, once per manager run): see
+  ``storagemgr.share.ensure``.
+* ``poll_shares_creating_from_snapshot`` (every ``periodic_interval``):
+  finishes shares a driver left in ``creating_from_snapshot`` by asking
+  ``get_share_status``. ``available`` (with export locations) and
+  ``error`` settle the share; a driver exception, of any class, or a
+  malformed answer puts it in ``error``.
+"""
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from storagemgr.db.models import share as models
+from storagemgr import exception
+from storagemgr.flows import common
+from storagemgr.service import periodic
+from storagemgr.share import backend_lookup
+from storagemgr.share import constants
+from storagemgr.share import driver_views
+from storagemgr.share import ensure
+from storagemgr.share import model_updates
+from storagemgr.share import records
+
+LOG = logging.getLogger(__name__)
+CONF = cfg.CONF
+
+_ONCE = float(2 ** 31)
+
+
+@periodic.periodic_task(spacing=lambda: _ONCE, order=10)
+def ensure_shares_at_start(manager):
+    backend_lookup.use_registry(manager.registry)
+    ensure.ensure_all(manager)
+
+
+@periodic.periodic_task(spacing=lambda: CONF.periodic_interval, order=20)
+def poll_shares_creating_from_snapshot(manager):
+    poll_creating_from_snapshot(manager.registry, manager.context)
+
+
+def poll_creating_from_snapshot(registry, context):
+    """One poll of every share in creating_from_snapshot; returns count."""
+    polled = 0
+    for share in records.list_shares(
+            status=constants.STATUS_CREATING_FROM_SNAPSHOT):
+        try:
+            backend = registry.lookup(share.backend, kind='share')
+        except exception.StorageManagerException as e:
+            LOG.warning('Cannot poll share %(id)s: %(e)s',
+                        {'id': share.id, 'e': e})
+            continue
+        if not backend.setup(context):
+            continue
+        polled += 1
+        poll_share(backend.driver, share)
+    return polled
+
+
+def poll_share(driver, share):
+    expected = [constants.STATUS_CREATING_FROM_SNAPSHOT]
+    try:
+        update = model_updates.check_share_status(
+            driver, driver.get_share_status(driver_views.share_view(share),
+                                            share_server=None))
+    except Exception as e:
+        LOG.error('Share %(id)s failed while being created from a '
+                  'snapshot: %(type)s: %(e)s',
+                  {'id': share.id, 'type': type(e).__name__, 'e': e})
+        common.error_out(models.Share, share.id, constants.STATUS_ERROR,
+                         expected=expected, extra={'progress': None})
+        return
+    model_updates.apply_share_created(share.id, update, expected=expected)
