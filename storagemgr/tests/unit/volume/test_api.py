@@ -1,0 +1,209 @@
+"""The volume service layer over the fake driver: flows, rules, refusals."""
+
+import ddt
+
+from storagemgr import exception
+from storagemgr.tests import base
+from storagemgr.tests.unit.volume import fakes
+
+TRANSITIONAL = {'creating', 'deleting', 'updating', 'extending'}
+
+
+class ForeignError(Exception):
+    """Not a storagemgr exception."""
+
+
+@ddt.ddt
+class TestVolumeAPI(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.api, self.driver = fakes.make_api(self)
+
+    def _group_with_volumes(self, count=2):
+        group = self.api.create_group('g')
+        volumes = [self.api.create_volume('v%d' % i, size=1,
+                                          group=group['id'])
+                   for i in range(count)]
+        return group, volumes
+
+    def assertNothingTransitional(self):
+        records = (self.api.list_volumes() + self.api.list_snapshots() +
+                   self.api.list_groups() + self.api.list_cgsnapshots())
+        stuck = [(r['id'], r['status']) for r in records
+                 if r['status'] in TRANSITIONAL]
+        self.assertEqual([], stuck)
+
+    def test_volume_lifecycle(self):
+        volume = self.api.create_volume('v', size=1)
+        self.assertEqual('available', volume['status'])
+        self.assertEqual(2, self.api.extend_volume('v', 2)['size'])
+        snapshot = self.api.create_snapshot('v', 's')
+        clone = self.api.create_volume('c', snapshot=snapshot['id'])
+        self.assertEqual(snapshot['id'], clone['snapshot_id'])
+        self.api.delete_volume('c')
+        self.api.delete_snapshot('s')
+        self.api.delete_volume(volume['id'])
+        self.assertEqual([], self.api.list_volumes())
+
+    @ddt.data(RuntimeError, ForeignError, exception.VolumeDriverException)
+    def test_create_volume_failure_of_any_class(self, error_cls):
+        self.driver.set_fault('create_volume', exception=error_cls('no'))
+        self.assertRaises(exception.StorageManagerException,
+                          self.api.create_volume, 'v', size=1)
+        self.assertEqual('error', self.api.get_volume('v')['status'])
+
+    def test_delete_volume_failure_is_error_deleting(self):
+        self.api.create_volume('v', size=1)
+        self.driver.set_fault('delete_volume', exception=OSError('io'))
+        self.assertRaises(exception.VolumeDriverException,
+                          self.api.delete_volume, 'v')
+        self.assertEqual('error_deleting', self.api.get_volume('v')['status'])
+
+    def test_group_snapshot_generic_and_create_from_it(self):
+        group, volumes = self._group_with_volumes(3)
+        cgsnapshot = self.api.create_cgsnapshot(group['id'], 'cgs')
+        self.assertEqual('available', cgsnapshot['status'])
+        self.assertEqual(3, self.driver.calls.count('create_snapshot'))
+        new = self.api.create_group_from_src('g2', cgsnapshot='cgs')
+        self.assertEqual('available', new['status'])
+        self.assertEqual(3, len(self.api.group_volume_ids(new['id'])))
+        self.assertNothingTransitional()
+
+    def test_group_snapshot_member_failure_cleans_up(self):
+        group, volumes = self._group_with_volumes(3)
+        self.driver.set_fault('create_snapshot', exception=ForeignError('x'),
+                              times=1)
+        self.assertRaises(exception.VolumeDriverException,
+                          self.api.create_cgsnapshot, group['id'], 'cgs')
+        self.assertEqual('error', self.api.get_cgsnapshot('cgs')['status'])
+        statuses = {s['status'] for s in self.api.list_snapshots()}
+        self.assertEqual({'error'}, statuses)
+        self.assertEqual({}, self.driver.snapshots)
+        self.assertNothingTransitional()
+
+    @ddt.data(
+        {'exception': RuntimeError('boom')},
+        {'model_status': 'error'},
+        {'member_statuses': {0: 'error'}},
+        {'omit_list': True, 'model_status': 'error'},
+        {'malformed': 'no_id'},
+        {'malformed': 'wrong_type'},
+        {'malformed': 'unknown_status'},
+        {'malformed': 'unknown_id'},
+        {'malformed': 'not_a_tuple'},
+    )
+    def test_native_group_snapshot_faults_end_in_error(self, fault):
+        group, volumes = self._group_with_volumes(2)
+        self.driver.set_fault('create_cgsnapshot', **fault)
+        self.assertRaises(exception.VolumeDriverException,
+                          self.api.create_cgsnapshot, group['id'], 'cgs')
+        self.assertEqual('error', self.api.get_cgsnapshot('cgs')['status'])
+        self.assertNothingTransitional()
+
+    @ddt.data('create_consistencygroup', 'delete_consistencygroup',
+              'update_consistencygroup', 'delete_cgsnapshot',
+              'create_consistencygroup_from_src')
+    def test_every_group_method_failure_ends_in_error(self, method):
+        group, volumes = self._group_with_volumes(1)
+        spare = self.api.create_volume('spare', size=1)
+        cgsnapshot = self.api.create_cgsnapshot(group['id'], 'cgs')
+        self.driver.set_fault(method, exception=ForeignError('x'))
+        calls = {
+            'create_consistencygroup': lambda: self.api.create_group('n'),
+            'delete_consistencygroup': lambda: self.api.delete_group(
+                group['id'], force=True),
+            'update_consistencygroup': lambda: self.api.update_group(
+                group['id'], add_volumes=[spare['id']]),
+            'delete_cgsnapshot': lambda: self.api.delete_cgsnapshot(
+                cgsnapshot['id']),
+            'create_consistencygroup_from_src':
+                lambda: self.api.create_group_from_src(
+                    'n', cgsnapshot=cgsnapshot['id']),
+        }
+        self.assertRaises(exception.VolumeDriverException, calls[method])
+        self.assertNothingTransitional()
+
+    def test_add_and_remove_volumes(self):
+        group, volumes = self._group_with_volumes(1)
+        spare = self.api.create_volume('spare', size=1)
+        self.api.update_group('g', add_volumes=['spare'])
+        self.assertEqual(group['id'],
+                         self.api.get_volume('spare')['consistencygroup_id'])
+        self.api.update_group('g', remove_volumes=[spare['id']])
+        self.assertIsNone(self.api.get_volume('spare')['consistencygroup_id'])
+
+    def test_add_volume_of_another_group_refused(self):
+        group, volumes = self._group_with_volumes(1)
+        other = self.api.create_group('other')
+        self.assertRaises(exception.InvalidVolume, self.api.update_group,
+                          other['id'], add_volumes=[volumes[0]['id']])
+        self.assertEqual('available', self.api.get_group('other')['status'])
+        self.assertEqual(group['id'], self.api.get_volume(
+            volumes[0]['id'])['consistencygroup_id'])
+
+    def test_add_unavailable_volume_refused(self):
+        self.api.create_group('g')
+        self.driver.set_fault('create_volume', exception=RuntimeError('x'))
+        self.assertRaises(exception.StorageManagerException,
+                          self.api.create_volume, 'bad', size=1)
+        self.assertRaises(exception.InvalidState, self.api.update_group,
+                          'g', add_volumes=['bad'])
+        self.assertEqual('available', self.api.get_group('g')['status'])
+
+    def test_delete_group_with_snapshots_refused_then_forced(self):
+        group, volumes = self._group_with_volumes(2)
+        self.api.create_cgsnapshot(group['id'], 'cgs')
+        self.assertRaises(exception.InvalidConsistencyGroup,
+                          self.api.delete_group, 'g')
+        self.assertEqual('available', self.api.get_group('g')['status'])
+        self.assertEqual(1, len(self.api.list_cgsnapshots()))
+        self.api.delete_group('g', force=True)
+        self.assertEqual([], self.api.list_groups())
+        self.assertEqual([], self.api.list_volumes())
+        self.assertEqual([], self.api.list_snapshots())
+
+    def test_create_from_unavailable_snapshot_refused(self):
+        self.api.create_volume('v', size=1)
+        self.driver.set_fault('create_snapshot', exception=RuntimeError('x'))
+        self.assertRaises(exception.VolumeDriverException,
+                          self.api.create_snapshot, 'v', 's')
+        self.assertRaises(exception.InvalidState, self.api.create_volume,
+                          'n', snapshot='s')
+        self.assertEqual(['v'], [v['name'] for v in self.api.list_volumes()])
+
+    def test_delete_volume_in_group_refused(self):
+        group, volumes = self._group_with_volumes(1)
+        self.assertRaises(exception.InvalidVolume, self.api.delete_volume,
+                          volumes[0]['id'])
+
+    def test_ambiguous_name_refused(self):
+        self.api.create_volume('same', size=1)
+        self.api.create_volume('same', size=1)
+        self.assertRaises(exception.AmbiguousName, self.api.get_volume,
+                          'same')
+
+    @ddt.data(0, -1, True, '1')
+    def test_bad_size_refused(self, size):
+        self.assertRaises(exception.InvalidInput, self.api.create_volume,
+                          'v', size=size)
+        self.assertEqual([], self.api.list_volumes())
+
+    def test_create_group_from_source_group(self):
+        group, volumes = self._group_with_volumes(2)
+        new = self.api.create_group_from_src('copy', source_group='g')
+        self.assertEqual('available', new['status'])
+        self.assertEqual(2, self.driver.calls.count('create_cloned_volume'))
+        self.assertEqual(2, len(self.api.group_volume_ids(new['id'])))
+
+
+class TestNativeFakeGroups(base.TestCase):
+
+    def test_native_path_skips_generic(self):
+        api, driver = fakes.make_api(self, extra='fake_native_groups=true\n')
+        group = api.create_group('g')
+        api.create_volume('v', size=1, group=group['id'])
+        api.create_cgsnapshot('g', 'cgs')
+        self.assertIn('create_cgsnapshot', driver.calls)
+        api.delete_group('g', force=True)
+        self.assertEqual({}, driver.volumes)
