@@ -1,0 +1,117 @@
+"""Statistics of storage resources as bounded time series.
+
+Samples arrive from plugin sessions as ``{name: [{'timestamp', 'value'}]}``
+(a histogram's value is a list of bin counts). Retention is bounded two
+ways: samples older than ``stats_retention`` seconds are pruned when
+samples are written (at most once a minute), and a series is trimmed back
+to its newest ``stats_max_samples`` points as it grows.
+"""
+
+import json
+import time
+
+from oslo_config import cfg
+import sqlalchemy as sa
+
+from storagemgr.db.models import plugin as models
+from storagemgr.i18n import _
+
+CONF = cfg.CONF
+S = models.StorageStatSample
+
+stats_opts = [
+    cfg.IntOpt('stats_retention', default=86400, min=1,
+               help=_('Seconds a storage resource statistic sample is '
+                      'kept.')),
+    cfg.IntOpt('stats_max_samples', default=1000, min=1,
+               help=_('Most samples kept per statistic of a storage '
+                      'resource; older ones are dropped first.')),
+]
+_GROUP = 'storage_plugins'
+
+
+def register_opts(conf=CONF):
+    for opt in stats_opts:
+        try:
+            conf.register_opt(opt, group=_GROUP)
+        except cfg.DuplicateOptError:
+            pass
+
+
+def list_opts():
+    return [(_GROUP, stats_opts)]
+
+
+register_opts()
+
+
+def _chunks(items, size=500):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class StatisticsStore(object):
+
+    #: Seconds between two age-based prunes (they scan the whole table).
+    AGE_PRUNE_INTERVAL = 60
+
+    def __init__(self, clock=time.time):
+        self._clock = clock
+        self._last_age_prune = None
+        self._unpruned = {}
+
+    def add_samples(self, sess, pk, stats):
+        rows = []
+        for name, samples in stats.items():
+            for sample in samples:
+                rows.append({'resource_id': pk, 'name': name,
+                             'timestamp': float(sample['timestamp']),
+                             'value': json.dumps(sample['value'])})
+        if not rows:
+            return 0
+        sess.execute(sa.insert(S), rows)
+        self._prune(sess, pk, set(stats))
+        return len(rows)
+
+    def _prune(self, sess, pk, names):
+        group = CONF[_GROUP]
+        now = self._clock()
+        if (self._last_age_prune is None or
+                now - self._last_age_prune >= self.AGE_PRUNE_INTERVAL):
+            self._last_age_prune = now
+            sess.execute(sa.delete(S).where(
+                S.timestamp < now - group.stats_retention))
+        for name in names:
+            # Count-based pruning costs a query per series: run it once
+            # every stats_max_samples writes, so a series holds at most
+            # twice its bound between two trims.
+            written = self._unpruned.get((pk, name), 0)
+            if written < group.stats_max_samples:
+                self._unpruned[(pk, name)] = written + 1
+                continue
+            self._unpruned[(pk, name)] = 0
+            keep = sa.select(S.id).where(
+                S.resource_id == pk, S.name == name).order_by(
+                    S.timestamp.desc(), S.id.desc()).limit(
+                        group.stats_max_samples)
+            sess.execute(sa.delete(S).where(
+                S.resource_id == pk, S.name == name, S.id.not_in(keep)))
+
+    def series(self, sess, pk, names=None, since=None):
+        """{name: [(timestamp, value), ...]} oldest first."""
+        stmt = sa.select(S.name, S.timestamp, S.value).where(
+            S.resource_id == pk)
+        if names:
+            stmt = stmt.where(S.name.in_(list(names)))
+        if since is not None:
+            stmt = stmt.where(S.timestamp >= since)
+        result = {}
+        for row in sess.execute(stmt.order_by(S.timestamp, S.id)):
+            result.setdefault(row.name, []).append(
+                (row.timestamp, json.loads(row.value)))
+        return result
+
+    def forget_resources(self, sess, pks):
+        for chunk in _chunks(pks):
+            sess.execute(sa.delete(S).where(S.resource_id.in_(chunk)))
