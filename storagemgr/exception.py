@@ -345,32 +345,6 @@ class AgentSessionError(StorageManagerException):
     msg_fmt = _("Agent session %(session)s: %(reason)s")
 
 
-# Runtime: resource graph, scannables, agent sessions.
-
-class ResourceGraphCycle(Invalid):
-    """A parent edge that would make the resource graph cyclic."""
-    msg_fmt = _("Refusing to make %(parent)s a parent of %(child)s: "
-                "%(child)s already affects %(parent)s, so the resource "
-                "graph would have a cycle.")
-
-
-class ScannableNotFound(NotFound):
-    msg_fmt = _("No scannable resource %(scannable)s.")
-
-
-class InvalidScannable(Invalid):
-    msg_fmt = _("Cannot add a %(resource_class)s scannable: %(reason)s")
-
-
-class ScannableExists(Invalid):
-    msg_fmt = _("A %(resource_class)s scannable with %(identity)s already "
-                "exists (id %(id)s).")
-
-
-class AgentSessionError(StorageManagerException):
-    msg_fmt = _("Agent session %(session)s: %(reason)s")
-
-
 class PluginProgrammingError(Invalid):
     """A storage plugin module breaks a rule of the plugin API."""
     msg_fmt = _("Storage plugin '%(plugin)s': %(reason)s")
