@@ -12,6 +12,7 @@ resets the session so the agent starts over with a full report.
 import json
 
 from oslo_log import log as logging
+from oslo_utils import timeutils
 import sqlalchemy as sa
 
 from storagemgr.db.models import plugin as models
@@ -89,6 +90,10 @@ class AgentSessions(object):
             plugin.do_agent_session_start(message.body)
         self.transport.accept(message.host, message.plugin_name,
                               message.session_id, 0, scannable_id)
+        with self.rm.db() as sess:
+            sess.execute(sa.update(models.StorageScannable).where(
+                models.StorageScannable.id == scannable_id).values(
+                    state='online', last_scan_at=timeutils.utcnow()))
 
     def _reset(self, key, message):
         self._drop(key)
