@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
+from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr.volume import backends
@@ -312,29 +313,33 @@ class API(object):
             raise exception.InvalidInput(
                 reason='the source is on backend %s, not %s' % (
                     source_group_row.backend, backend))
-        group = db_api.create(models.ConsistencyGroup, {
-            'name': name, 'backend': self._backend(source_group_row.backend),
-            'status': c.GROUP_CREATING,
-            'cgsnapshot_id': source.id if cgsnapshot else None,
-            'source_cgid': source.id if source_group else None})
+        backend_name = self._backend(source_group_row.backend)
         volume_names = {v.id: v.name for v in db_api.query(
             models.Volume, id=[getattr(m, 'volume_id', m.id)
                                for m in members])}
-        for member in members:
-            values = {'status': c.VOLUME_CREATING, 'size': member.size,
-                      'backend': group.backend,
-                      'consistencygroup_id': group.id}
-            if cgsnapshot:
-                values['snapshot_id'] = member.id
-                values['name'] = volume_names.get(member.volume_id)
-            else:
-                values['source_volid'] = member.id
-                values['name'] = member.name
-            db_api.create(models.Volume, values)
+        with db_session.session_scope() as session:
+            group = db_api.create(models.ConsistencyGroup, {
+                'name': name, 'backend': backend_name,
+                'status': c.GROUP_CREATING,
+                'cgsnapshot_id': source.id if cgsnapshot else None,
+                'source_cgid': source.id if source_group else None},
+                session=session)
+            group_id = group.id
+            for member in members:
+                values = {'status': c.VOLUME_CREATING, 'size': member.size,
+                          'backend': backend_name,
+                          'consistencygroup_id': group_id}
+                if cgsnapshot:
+                    values['snapshot_id'] = member.id
+                    values['name'] = volume_names.get(member.volume_id)
+                else:
+                    values['source_volid'] = member.id
+                    values['name'] = member.name
+                db_api.create(models.Volume, values, session=session)
         _run_group_flow(group_flows.create_group_from_src_flow,
-                        'create consistency group', group.id,
-                        group_id=group.id)
-        return self.get_group(group.id)
+                        'create consistency group', group_id,
+                        group_id=group_id)
+        return self.get_group(group_id)
 
     def update_group(self, ref, add_volumes=(), remove_volumes=()):
         """Add and remove volumes; a refused change changes nothing."""
@@ -460,18 +465,20 @@ class API(object):
             raise exception.InvalidConsistencyGroup(
                 reason='volume(s) %s of consistency group %s are not '
                        'available' % (', '.join(not_ready), group.id))
-        cgsnapshot = db_api.create(models.CGSnapshot, {
-            'name': name, 'consistencygroup_id': group.id,
-            'status': c.GROUP_CREATING})
-        for volume in volumes:
-            db_api.create(models.VolumeSnapshot, {
-                'name': name, 'volume_id': volume.id, 'size': volume.size,
-                'cgsnapshot_id': cgsnapshot.id,
-                'status': c.SNAPSHOT_CREATING})
+        with db_session.session_scope() as session:
+            cgsnapshot = db_api.create(models.CGSnapshot, {
+                'name': name, 'consistencygroup_id': group.id,
+                'status': c.GROUP_CREATING}, session=session)
+            for volume in volumes:
+                db_api.create(models.VolumeSnapshot, {
+                    'name': name, 'volume_id': volume.id,
+                    'size': volume.size, 'cgsnapshot_id': cgsnapshot.id,
+                    'status': c.SNAPSHOT_CREATING}, session=session)
+            cgsnapshot_id = cgsnapshot.id
         _run_group_flow(cgsnapshot_flows.create_group_snapshot_flow,
-                        'create consistency group snapshot', cgsnapshot.id,
-                        cgsnapshot_id=cgsnapshot.id)
-        return self.get_cgsnapshot(cgsnapshot.id)
+                        'create consistency group snapshot', cgsnapshot_id,
+                        cgsnapshot_id=cgsnapshot_id)
+        return self.get_cgsnapshot(cgsnapshot_id)
 
     def delete_cgsnapshot(self, ref):
         self._delete_cgsnapshot(_find(models.CGSnapshot, ref))

@@ -25,7 +25,7 @@ from oslo_config import cfg
 from storagemgr.i18n import _
 
 volume_driver_opts = [
-    cfg.IntOpt('group_member_workers', default=32, min=1,
+    cfg.IntOpt('group_member_workers', default=128, min=1,
                help=_('How many member volumes or snapshots the generic '
                       'consistency group operations (used when a driver '
                       'has no native method) handle at the same time.')),

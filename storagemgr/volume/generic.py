@@ -18,7 +18,7 @@ from storagemgr.volume import constants as c
 
 LOG = logging.getLogger(__name__)
 
-DEFAULT_WORKERS = 32
+DEFAULT_WORKERS = 128
 
 
 def _workers(driver, count):

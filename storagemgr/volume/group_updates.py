@@ -30,6 +30,7 @@ with these deliberate differences, each marked ``Beyond the reference`` in
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
+from storagemgr.db import session as db_session
 from storagemgr import driver_returns
 from storagemgr import exception
 from storagemgr.volume import constants as c
@@ -324,28 +325,35 @@ def apply_create_group_snapshot_update(driver, snapshot_ids, returned=None,
 def write_group_outcome(group_model, group_id, member_model, outcome):
     """Write an outcome: group and members, membership, removed rows.
 
-    Member rows go first so a removed group never leaves members pointing
-    at it. Safe to run again (a resumed flow may).
+    One transaction, so a crash never leaves half of it; member rows go
+    first so a removed group never leaves members pointing at it. Safe to
+    run again (a resumed flow may).
     """
-    for member_id, values in sorted(outcome['members'].items()):
-        if values.get('status') == _DELETED:
-            db_api.delete(member_model, member_id)
+    with db_session.session_scope() as session:
+        for member_id, values in sorted(outcome['members'].items()):
+            if values.get('status') == _DELETED:
+                db_api.delete(member_model, member_id, session=session)
+            else:
+                db_api.conditional_update(member_model, member_id, values,
+                                          session=session)
+        if not outcome['failed']:
+            for volume_id in outcome.get('add') or ():
+                db_api.conditional_update(
+                    models.Volume, volume_id,
+                    {'consistencygroup_id': group_id},
+                    expected={'consistencygroup_id': [None, group_id]},
+                    session=session)
+            for volume_id in outcome.get('remove') or ():
+                db_api.conditional_update(
+                    models.Volume, volume_id, {'consistencygroup_id': None},
+                    expected={'consistencygroup_id': group_id},
+                    session=session)
+        group_values = outcome['group']
+        if group_values.get('status') == _DELETED:
+            db_api.delete(group_model, group_id, session=session)
         else:
-            db_api.conditional_update(member_model, member_id, values)
-    if not outcome['failed']:
-        for volume_id in outcome.get('add') or ():
-            db_api.conditional_update(
-                models.Volume, volume_id, {'consistencygroup_id': group_id},
-                expected={'consistencygroup_id': [None, group_id]})
-        for volume_id in outcome.get('remove') or ():
-            db_api.conditional_update(
-                models.Volume, volume_id, {'consistencygroup_id': None},
-                expected={'consistencygroup_id': group_id})
-    group_values = outcome['group']
-    if group_values.get('status') == _DELETED:
-        db_api.delete(group_model, group_id)
-    else:
-        db_api.conditional_update(group_model, group_id, group_values)
+            db_api.conditional_update(group_model, group_id, group_values,
+                                      session=session)
 
 
 def raise_if_failed(outcome, action, resource_id):

@@ -86,16 +86,21 @@ class FakeVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
         self.calls = []
         self._faults = {}
         self._lock = threading.Lock()
+        self._options = {}
 
     @staticmethod
     def get_driver_options():
         return driver.VolumeDriver.get_driver_options() + fake_opts
 
     def _option(self, name, default):
-        value = None
-        if self.configuration is not None:
-            value = self.configuration.safe_get(name)
-        return default if value is None else value
+        # Read once: oslo.config lookups are slow next to a fake call, and
+        # a hundred members calling at once would queue on them.
+        if name not in self._options:
+            value = None
+            if self.configuration is not None:
+                value = self.configuration.safe_get(name)
+            self._options[name] = default if value is None else value
+        return self._options[name]
 
     def set_fault(self, method, **kwargs):
         """Make ``method`` misbehave; see ``Fault`` for the keywords."""
