@@ -193,6 +193,14 @@ class Enum(BaseResourceAttribute):
         super().__init__(**kwargs)
         self.options = list(options)
 
+    def cast(self, value):
+        # The declared option object itself: equal values read from JSON
+        # then share one object (many resources, few states).
+        for option in self.options:
+            if option == value and type(option) is type(value):
+                return option
+        return value
+
     def _check(self, value, name):
         if value not in self.options:
             self._refuse(value, 'must be one of %s' % ', '.join(

@@ -42,27 +42,39 @@ DevicePluginMessageCollection = device_plugin.DevicePluginMessageCollection
 
 
 class ResourceIndex(object):
-    """A plugin's resources by local handle and by (class, identifier)."""
+    """A plugin's resources by local handle and by (class, identifier).
+
+    Keys are kept small (a plugin may hold 100,000 resources): one dict
+    per class, keyed by the identifier value itself when it has a single
+    field.
+    """
 
     def __init__(self):
         self._by_handle = {}
-        self._by_key = {}
+        self._by_class = {}
+
+    @staticmethod
+    def _key(id_tuple):
+        return id_tuple[0] if len(id_tuple) == 1 else id_tuple
 
     def add(self, resource):
-        key = (type(resource), resource.id_tuple())
-        if key in self._by_key:
+        klass = type(resource)
+        key = self._key(resource.id_tuple())
+        per_class = self._by_class.setdefault(klass, {})
+        if key in per_class:
             raise exception.PluginProgrammingError(
-                plugin=type(resource).__module__,
+                plugin=klass._meta.plugin_name,
                 reason='duplicate resource %s' % resource.get_label())
-        self._by_key[key] = resource
+        per_class[key] = resource
         self._by_handle[resource._handle] = resource
 
     def remove(self, resource):
         self._by_handle.pop(resource._handle, None)
-        self._by_key.pop((type(resource), resource.id_tuple()), None)
+        self._by_class.get(type(resource), {}).pop(
+            self._key(resource.id_tuple()), None)
 
     def find(self, klass, id_tuple):
-        return self._by_key.get((klass, id_tuple))
+        return self._by_class.get(klass, {}).get(self._key(id_tuple))
 
     def get(self, klass, **attrs):
         found = self.find(klass, klass.attrs_to_id_tuple(attrs))
@@ -89,9 +101,9 @@ class ResourceIndex(object):
         Identifier attributes not given match anything.
         """
         wanted = klass.attrs_to_id_tuple(attrs, null_missing=True)
-        for (cls, id_tuple), resource in list(self._by_key.items()):
-            if cls is klass and all(
-                    w is None or w == v for w, v in zip(wanted, id_tuple)):
+        for resource in list(self._by_class.get(klass, {}).values()):
+            if all(w is None or w == v
+                   for w, v in zip(wanted, resource.id_tuple())):
                 yield resource
 
 
