@@ -4,15 +4,19 @@ from cliff import lister
 from cliff import show
 
 from storagemgr.cli import base
+from storagemgr.plugins import health
 
-_STRUCTURED = ('capabilities', 'pools')
+_STRUCTURED = ('capabilities', 'pools', 'alerts')
 
 
 def _describe(app, backend):
     backend.setup(app.context)
     backend.refresh_stats()
     backend.record()
-    return backend.describe()
+    record = backend.describe()
+    # Storage health: alerts on the storage resource it sits on.
+    record.update(health.backend_health(backend.configuration))
+    return record
 
 
 class ListBackend(lister.Lister):

@@ -33,6 +33,11 @@ backend_opts = [
                  default=0.5, min=0,
                  help=_('Seconds before the first setup retry; each retry '
                         'doubles it.')),
+    cfg.StrOpt('storage_resource',
+               help=_('Storage resource this backend sits on (a resource '
+                      'id or label from "storage resource list", e.g. a '
+                      'simulator pool). Alerts affecting it are reported '
+                      'by "backend show".')),
 ]
 
 

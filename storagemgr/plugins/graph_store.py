@@ -126,7 +126,8 @@ class GraphStore(object):
     def class_names(self, sess):
         table = models.StorageResourceClass
         return {row.id: (row.plugin_name, row.class_name)
-                for row in sess.execute(sa.select(table))}
+                for row in sess.execute(sa.select(
+                    table.id, table.plugin_name, table.class_name))}
 
     def load_class(self, plugin_name, class_name):
         try:
@@ -166,8 +167,9 @@ class GraphStore(object):
             return session.to_global[resource._handle]
         except KeyError:
             raise exception.Invalid(
-                'Resource %s refers to %s, which its plugin never reported.'
-                % (session.scannable_id, label_of(resource)))
+                'Scannable %s: a resource refers to %s, which its plugin '
+                'never reported.' % (session.scannable_id,
+                                     label_of(resource)))
 
     def identity(self, sess, session, resource):
         meta = resource._meta
@@ -200,8 +202,10 @@ class GraphStore(object):
                     claimed.add(pk)
                     new_claims.append({'resource_id': pk,
                                        'scannable_id': session.scannable_id})
-                edges.extend((pk, self.global_id(session, parent))
-                             for parent in resource._parents)
+                edges.extend((pk, parent) for parent in resource._parents)
+        # Parents may sit in a later level than their children.
+        edges = [(pk, self.global_id(session, parent))
+                 for pk, parent in edges]
         if new_claims:
             sess.execute(sa.insert(models.StorageResourceReporter),
                          new_claims)
