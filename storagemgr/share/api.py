@@ -8,8 +8,11 @@ finishes or reverts them if this process dies). Methods return plain
 dicts (see ``storagemgr.share.records``).
 """
 
+import time
+
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
+from taskflow import exceptions as tf_exc
 
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
@@ -72,6 +75,26 @@ def _display_name(name):
     return name
 
 
+def _run_flow(factory, store, resource, attempts=5):
+    """``run_flow``, retried while SQLite refuses the flow's first save.
+
+    taskflow saves a new logbook with a read followed by a write in one
+    transaction; on SQLite, a concurrent writer makes that write fail at
+    once ("database is locked") instead of waiting. Nothing has run at
+    that point, so trying again is safe.
+    """
+    for attempt in range(attempts):
+        try:
+            return flow_engine.run_flow(factory, store=store,
+                                        resource=resource)
+        except tf_exc.StorageFailure as e:
+            if attempt + 1 == attempts or 'saving logbook' not in str(e):
+                raise
+            LOG.debug('Retrying the start of flow %s: %s',
+                      factory.__name__, e)
+            time.sleep(0.01 * (attempt + 1))
+
+
 class API(object):
     """Shares, share snapshots and access rules of every share backend."""
 
@@ -91,11 +114,11 @@ class API(object):
             return self.registry.default_backend('share')
         return self.registry.lookup(backend, kind='share').name
 
-    def _run(self, factory, store, resource, operation):
+    def _run(self, factory, store, resource, operation, passthrough=()):
         """Run a flow; wrap foreign driver exceptions in a clear one."""
         try:
-            flow_engine.run_flow(factory, store=store, resource=resource)
-        except exception.StorageManagerException:
+            _run_flow(factory, store, resource)
+        except (exception.StorageManagerException,) + passthrough:
             raise
         except Exception as e:
             raise exception.ShareBackendException(
@@ -196,13 +219,15 @@ class API(object):
         try:
             return self._resize(share_ref, new_size,
                                 constants.STATUS_SHRINKING,
-                                resize_flows.shrink_share_flow, 'shrink')
+                                resize_flows.shrink_share_flow, 'shrink',
+                                resize_flows.SHRINK_REFUSALS)
         except resize_flows.SHRINK_REFUSALS as e:
             raise exception.InvalidShare(
                 reason='share %s was not shrunk and is still available: %s'
                 % (share_ref, str(e) or 'the backend cannot shrink shares'))
 
-    def _resize(self, share_ref, new_size, status, factory, action):
+    def _resize(self, share_ref, new_size, status, factory, action,
+                passthrough=()):
         share = records.find_share(share_ref)
         new_size = _positive_size(new_size, 'new size')
         bigger = new_size > share.size
@@ -215,7 +240,8 @@ class API(object):
                            criteria=[Share.size == share.size])
         self._run(factory, {'share_id': share.id, 'backend': share.backend,
                             'new_size': new_size},
-                  {'share': share.id}, '%s of share %s' % (action, share.id))
+                  {'share': share.id}, '%s of share %s' % (action, share.id),
+                  passthrough)
         return self.get(share.id)
 
     def revert(self, snapshot_ref):

@@ -61,7 +61,9 @@ def check_export_locations(checker, value, what='export locations'):
             raise checker.fail('%s has an empty path' % label)
         admin_only = item.get('is_admin_only', False)
         checker.of_type(admin_only, bool, label + "['is_admin_only']")
-        metadata = item.get('metadata') or {}
+        metadata = item.get('metadata')
+        if metadata is None:
+            metadata = {}
         checker.of_type(metadata, dict, label + "['metadata']")
         locations.append({'path': path, 'is_admin_only': admin_only,
                           'metadata': dict(metadata)})

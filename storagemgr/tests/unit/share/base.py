@@ -1,0 +1,77 @@
+"""A test case with the share service on one fake share backend."""
+
+from storagemgr.db.models import share as models
+from storagemgr.share import api as share_api
+from storagemgr.share import backend_lookup
+from storagemgr.share import constants
+from storagemgr.share import records
+from storagemgr.tests import base
+
+BACKEND = 'fake1'
+
+# Exceptions of several families: the project's own, a driver-contract
+# one, and plain Python ones a careless driver lets escape.
+DRIVER_FAILURES = (
+    'storagemgr.exception.ShareBackendException',
+    'storagemgr.exception.InvalidShare',
+    'builtins.RuntimeError',
+    'builtins.KeyError',
+    'builtins.OSError',
+)
+
+
+class ShareTestCase(base.TestCase):
+    """``self.api`` on backend ``fake1`` (the fake driver, no delays)."""
+
+    extra_config = ''
+
+    def setUp(self):
+        super().setUp()
+        self.write_config(
+            '[DEFAULT]\nenabled_backends = %s\n'
+            '[backend_defaults]\ndriver_setup_retries = 0\n'
+            '[%s]\nshare_driver = fake\n%s' % (BACKEND, BACKEND,
+                                               self.extra_config))
+        self.addCleanup(backend_lookup.use_registry, None)
+        backend_lookup.use_registry(None)
+        self.api = share_api.API()
+
+    @property
+    def driver(self):
+        return backend_lookup.driver_for(BACKEND)
+
+    def fault(self, method, **kwargs):
+        self.driver.set_fault(method, **kwargs)
+
+    def share_row(self, share_id):
+        return records.get_share(share_id)
+
+    def status_of(self, share_id):
+        return records.get_share(share_id).status
+
+    def snapshot_status(self, snapshot_id):
+        return records.get_snapshot(snapshot_id).status
+
+    def make_share(self, size=1, name=None):
+        return self.api.create('NFS', size, name=name)
+
+    def make_snapshot(self, share_id, name=None):
+        return self.api.create_snapshot(share_id, name=name)
+
+    def assertNoTransitionalRows(self):
+        for share in records.list_shares():
+            self.assertNotIn(share.status, constants.TRANSITIONAL_STATUSES,
+                             'share %s' % share.id)
+        for snapshot in records.list_snapshots():
+            self.assertNotIn(snapshot.status,
+                             constants.TRANSITIONAL_STATUSES,
+                             'snapshot %s' % snapshot.id)
+
+    def only_share(self):
+        shares = records.list_shares()
+        self.assertEqual(1, len(shares))
+        return shares[0]
+
+    def count(self, model=models.Share):
+        return len(records.list_shares()) if model is models.Share else \
+            len(records.list_snapshots())
