@@ -1,0 +1,173 @@
+"""The volume and consistency group CLI on real files (local driver)."""
+
+import os
+import signal
+import subprocess
+import time
+
+from storagemgr.tests.functional import base
+
+LOCAL = ('[DEFAULT]\nstate_path = @STATE@\nenabled_backends = v1\n'
+         '[v1]\nvolume_driver = %s\n%s')
+TRANSITIONAL = {'creating', 'deleting', 'updating', 'extending'}
+
+
+class VolumeCLITestCase(base.FunctionalTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.write_config(LOCAL % ('local', ''))
+
+    def path_of(self, volume):
+        return self.cli_json('volume', 'show', volume)['provider_location']
+
+    def write_at(self, volume, offset, data):
+        with open(self.path_of(volume), 'r+b') as f:
+            f.seek(offset)
+            f.write(data)
+
+    def read_at(self, volume, offset, length):
+        with open(self.path_of(volume), 'rb') as f:
+            f.seek(offset)
+            return f.read(length)
+
+    def volume_files(self):
+        root = os.path.join(self.state_path, 'volumes', 'v1')
+        found = []
+        for directory, _dirs, files in os.walk(root):
+            found.extend(os.path.join(directory, f) for f in files)
+        return sorted(found)
+
+    def assertNothingTransitional(self):
+        for noun in (('volume',), ('volume', 'snapshot'),
+                     ('consistency', 'group'),
+                     ('consistency', 'group', 'snapshot')):
+            for row in self.cli_json(*(noun + ('list',))):
+                self.assertNotIn(row['status'], TRANSITIONAL, (noun, row))
+
+
+class TestVolumeCLI(VolumeCLITestCase):
+
+    def test_volume_snapshot_and_volume_from_it(self):
+        volume = self.cli_json('volume', 'create', '--size', '1', 'v')
+        self.assertEqual('available', volume['status'])
+        self.write_at('v', 8192, b'before')
+        self.cli_json('volume', 'snapshot', 'create', '--volume', 'v', 's')
+        self.write_at('v', 8192, b'after!')
+        self.cli_json('volume', 'create', '--snapshot', 's', 'v2')
+        self.assertEqual(b'before', self.read_at('v2', 8192, 6))
+        grown = self.cli_json('volume', 'set', '--size', '2', 'v2')
+        self.assertEqual(2, grown['size'])
+        self.assertEqual(2 * 1024 ** 3, os.path.getsize(self.path_of('v2')))
+        self.assertRefused(self.cli('volume', 'delete', 'v'), 'snapshots')
+        for args in (('volume', 'delete', 'v2'),
+                     ('volume', 'snapshot', 'delete', 's'),
+                     ('volume', 'delete', volume['id'])):
+            self.assertEqual(0, self.cli(*args).rc)
+        self.assertEqual([], self.volume_files())
+
+    def test_group_snapshot_and_create_from_it_byte_for_byte(self):
+        group = self.cli_json('consistency', 'group', 'create', '--backend',
+                              'v1', 'cg')
+        payloads = {}
+        for index in range(3):
+            self.cli_json('volume', 'create', '--size', '1',
+                          '--consistency-group', 'cg', 'm%d' % index)
+            payloads['m%d' % index] = os.urandom(4096)
+            self.write_at('m%d' % index, 4096 * index,
+                          payloads['m%d' % index])
+        cgs = self.cli_json('consistency', 'group', 'snapshot', 'create',
+                            '--consistency-group', 'cg', 'cgs')
+        self.assertEqual('available', cgs['status'])
+        self.assertEqual(3, len(cgs['snapshots']))
+        for name in payloads:
+            self.write_at(name, 0, b'X' * 16384)
+        copy = self.cli_json('consistency', 'group', 'create',
+                             '--consistency-group-snapshot', 'cgs', 'cg2')
+        self.assertEqual('available', copy['status'])
+        listed = self.cli_json('volume', 'list', '--long')
+        copies = [v for v in listed
+                  if v['consistencygroup_id'] == copy['id']]
+        self.assertEqual(3, len(copies))
+        for volume in copies:
+            index = int(volume['name'][1:])
+            self.assertEqual(payloads[volume['name']],
+                             self.read_at(volume['id'], 4096 * index, 4096))
+        clone = self.cli_json('consistency', 'group', 'create',
+                              '--consistency-group-source', group['id'],
+                              'cg3')
+        self.assertEqual('available', clone['status'])
+        self.assertRefused(self.cli('consistency', 'group', 'delete', 'cg'),
+                           'group snapshot')
+        self.assertNothingTransitional()
+        for name in ('cg3', 'cg2', 'cg'):
+            result = self.cli('consistency', 'group', 'delete', '--force',
+                              name)
+            self.assertEqual(0, result.rc, result.err)
+        self.assertEqual([], self.volume_files())
+
+    def test_membership_refusals(self):
+        self.cli_json('consistency', 'group', 'create', 'a')
+        self.cli_json('consistency', 'group', 'create', 'b')
+        self.cli_json('volume', 'create', '--size', '1',
+                      '--consistency-group', 'a', 'in-a')
+        self.cli_json('volume', 'create', '--size', '1', 'free')
+        self.assertRefused(self.cli('consistency', 'group', 'add', 'volume',
+                                    'b', 'in-a'), 'belongs')
+        shown = self.cli_json('consistency', 'group', 'add', 'volume', 'b',
+                              'free')
+        self.assertEqual(1, len(shown['volumes']))
+        shown = self.cli_json('consistency', 'group', 'remove', 'volume',
+                              'b', 'free')
+        self.assertEqual([], shown['volumes'])
+        self.assertRefused(self.cli('volume', 'create', '--snapshot',
+                                    'nope', 'x'), 'nope')
+        self.assertRefused(self.cli('volume', 'show', '../etc'), '../etc')
+
+
+class TestKillAndResume(VolumeCLITestCase):
+    """A CLI killed mid-flow; the manager's resume finishes the job."""
+
+    SLOW = ('storagemgr.tests.functional.volume.slow_local.'
+            'SlowLocalVolumeDriver')
+
+    def _kill_midway(self, *args):
+        slow_conf = os.path.join(self.state_path, 'slow.conf')
+        self.write_config(LOCAL % (self.SLOW, 'slow_local_delay = 60\n'),
+                          path=slow_conf)
+        process = subprocess.Popen(
+            [base.console_script('storagemgr'), '--config-file', slow_conf]
+            + list(args), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, cwd=self.state_path)
+        self.addCleanup(process.wait)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            rows = self.cli_json('volume', 'list')
+            if any(r['status'] in TRANSITIONAL for r in rows):
+                break
+            time.sleep(0.2)
+        time.sleep(0.5)  # into the driver's stall
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    def _resume(self):
+        self.write_config(LOCAL % (self.SLOW, ''))
+        result = self.cli('manager', 'run', '--once')
+        self.assertEqual(0, result.rc, result.err)
+
+    def test_killed_create_is_finished(self):
+        self._kill_midway('volume', 'create', '--size', '1', 'v')
+        self.assertEqual('creating',
+                         self.cli_json('volume', 'show', 'v')['status'])
+        self._resume()
+        volume = self.cli_json('volume', 'show', 'v')
+        self.assertEqual('available', volume['status'])
+        self.assertEqual([volume['provider_location']], self.volume_files())
+
+    def test_killed_delete_leaves_no_orphan(self):
+        self.cli_json('volume', 'create', '--size', '1', 'v')
+        self._kill_midway('volume', 'delete', 'v')
+        self._resume()
+        self.assertEqual([], self.cli_json('volume', 'list'))
+        self.assertEqual([], self.volume_files())
+        self.assertNothingTransitional()
