@@ -6,22 +6,37 @@ database, refuses edges that would close a cycle, and is loaded once from
 ``plugin_resource_parents`` by the resource manager that owns it.
 """
 
-import collections
-
 from storagemgr import exception
 
 
+def _with(links, node, other):
+    links[node] = links.get(node, ()) + (other,)
+
+
+def _without(links, node, other):
+    remaining = tuple(x for x in links.get(node, ()) if x != other)
+    if remaining:
+        links[node] = remaining
+    else:
+        links.pop(node, None)
+
+
 class EdgeIndex(object):
+    """Edges as {node: tuple of nodes}.
+
+    A node has few links, and a hundred thousand small tuples cost far
+    less memory than sets.
+    """
 
     def __init__(self):
-        self._parents = collections.defaultdict(set)
-        self._children = collections.defaultdict(set)
+        self._parents = {}
+        self._children = {}
 
     def populate(self, edges):
         """Load ``(child_id, parent_id)`` pairs without any checks."""
         for child, parent in edges:
-            self._parents[child].add(parent)
-            self._children[parent].add(child)
+            _with(self._parents, child, parent)
+            _with(self._children, parent, child)
 
     def get_parents(self, node):
         return set(self._parents.get(node, ()))
@@ -61,38 +76,23 @@ class EdgeIndex(object):
         if self.would_cycle(child, parent):
             raise exception.ResourceGraphCycle(parent=describe(parent),
                                                child=describe(child))
-        self._parents[child].add(parent)
-        self._children[parent].add(child)
+        _with(self._parents, child, parent)
+        _with(self._children, parent, child)
         return True
 
     def remove_edge(self, child, parent):
-        parents = self._parents.get(child)
-        if not parents or parent not in parents:
+        if not self.has_edge(child, parent):
             return False
-        parents.discard(parent)
-        if not parents:
-            del self._parents[child]
-        children = self._children.get(parent)
-        if children is not None:
-            children.discard(child)
-            if not children:
-                del self._children[parent]
+        _without(self._parents, child, parent)
+        _without(self._children, parent, child)
         return True
 
     def remove_node(self, node):
         """Forget a node and every edge touching it."""
         for parent in self._parents.pop(node, ()):
-            children = self._children.get(parent)
-            if children is not None:
-                children.discard(node)
-                if not children:
-                    del self._children[parent]
+            _without(self._children, parent, node)
         for child in self._children.pop(node, ()):
-            parents = self._parents.get(child)
-            if parents is not None:
-                parents.discard(node)
-                if not parents:
-                    del self._parents[child]
+            _without(self._parents, child, node)
 
     def descendants(self, node):
         """Every node ``node`` affects, directly or not (excluding itself)."""

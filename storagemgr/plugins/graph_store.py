@@ -106,6 +106,7 @@ class GraphStore(object):
     def __init__(self, manager):
         self._rm = manager
         self._class_ids = {}
+        self._pending = {}
 
     # -- classes --------------------------------------------------------------
 
@@ -290,27 +291,59 @@ class GraphStore(object):
                         row.id, row.attrs, row.label)
         return found
 
-    def update_attributes(self, sess, session, pk, local_id, values):
+    def update_attributes(self, sess, session, pk, local_id, values,
+                          defer=False):
         """Merge changed attribute values into the stored document."""
         resource = session.resources.get(local_id)
-        row = sess.execute(sa.select(R.attrs, R.label).where(
-            R.id == pk)).first()
-        if row is None or resource is None:
+        if resource is None:
             return
-        doc = json.loads(row.attrs)
-        changed, refs = self.serialize(session, resource, values)
-        doc.update(changed)
-        text, label = dumps(doc), label_of(resource)
-        if text != row.attrs or label != row.label:
-            sess.execute(sa.update(R).where(R.id == pk).values(
-                attrs=text, label=label))
-        ref_names = [n for n in changed
-                     if n in resource._meta.reference_attributes]
-        if ref_names:
-            self._write_refs(sess, [pk], self._ref_rows(pk, refs),
-                             keys=ref_names)
+        pending = self._pending.setdefault(pk, [session, resource, {}])
+        pending[2].update(values)
+        if not defer:
+            self.flush_updates(sess)
+
+    def discard_pending(self):
+        self._pending = {}
+
+    def flush_updates(self, sess):
+        """Write queued attribute changes: one read and one bulk update."""
+        pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        stored = {}
+        for chunk in _chunks(pending):
+            for row in sess.execute(sa.select(R.id, R.attrs, R.label).where(
+                    R.id.in_(chunk))):
+                stored[row.id] = row
+        updates, ref_changes, relinked = [], [], []
+        for pk, (session, resource, values) in pending.items():
+            row = stored.get(pk)
+            if row is None:
+                continue
+            doc = json.loads(row.attrs)
+            changed, refs = self.serialize(session, resource, values)
+            doc.update(changed)
+            text, label = dumps(doc), label_of(resource)
+            if text != row.attrs or label != row.label:
+                updates.append({'b_id': pk, 'b_attrs': text,
+                                'b_label': label})
+            ref_names = [n for n in changed
+                         if n in resource._meta.reference_attributes]
+            if ref_names:
+                ref_changes.append((pk, ref_names,
+                                    self._ref_rows(pk, refs)))
+            if self._rm.relations.has_relations(resource._meta):
+                relinked.append((pk, resource))
+        if updates:
+            table = R.__table__
+            sess.connection().execute(
+                table.update().where(table.c.id == sa.bindparam('b_id'))
+                .values(attrs=sa.bindparam('b_attrs'),
+                        label=sa.bindparam('b_label')), updates)
+        for pk, names, rows in ref_changes:
+            self._write_refs(sess, [pk], rows, keys=names)
         relations = self._rm.relations
-        if relations.has_relations(resource._meta):
+        for pk, resource in relinked:
             relations.remove(pk)
             relations.add(pk, resource, resource._meta)
             self.add_edges(sess, relations.links(pk))

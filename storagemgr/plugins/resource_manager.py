@@ -102,9 +102,29 @@ class ResourceManager(object):
 
     @contextlib.contextmanager
     def batch(self):
-        """Run every session call inside the block in one transaction."""
+        """Run every session call inside the block in one transaction.
+
+        Attribute updates and statistic samples are queued and written in
+        bulk when the block ends.
+        """
         with self._lock, self.db() as sess:
-            yield sess
+            outer = not getattr(self._local, 'batching', False)
+            self._local.batching = True
+            try:
+                yield sess
+                if outer:
+                    self.flush(sess)
+            finally:
+                if outer:
+                    self._local.batching = False
+                    self.store.discard_pending()
+
+    def _batching(self):
+        return getattr(self._local, 'batching', False)
+
+    def flush(self, sess):
+        self.store.flush_updates(sess)
+        self.stats.flush(sess)
 
     def load(self):
         """Fill the in-memory indexes from the database (once)."""
@@ -219,7 +239,8 @@ class ResourceManager(object):
         with self._lock, self.db() as sess:
             session = self._session(scannable_id)
             self.store.update_attributes(
-                sess, session, self._pk(session, local_id), local_id, attrs)
+                sess, session, self._pk(session, local_id), local_id, attrs,
+                defer=self._batching())
 
     def session_resource_add_parent(self, scannable_id, local_id,
                                     parent_local_id):
@@ -239,7 +260,8 @@ class ResourceManager(object):
     def session_update_stats(self, scannable_id, local_id, stats):
         with self._lock, self.db() as sess:
             session = self._session(scannable_id)
-            self.stats.add_samples(sess, self._pk(session, local_id), stats)
+            self.stats.add_samples(sess, self._pk(session, local_id), stats,
+                                   defer=self._batching())
 
     def session_notify_alert(self, scannable_id, local_id, active, severity,
                              alert_class, attribute, message=None):

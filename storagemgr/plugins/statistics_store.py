@@ -60,8 +60,11 @@ class StatisticsStore(object):
         self._clock = clock
         self._last_age_prune = None
         self._unpruned = {}
+        self._pending = []
+        self._touched = set()
 
-    def add_samples(self, sess, pk, stats):
+    def add_samples(self, sess, pk, stats, defer=False):
+        """Store samples now, or with ``defer`` at the next ``flush``."""
         rows = []
         for name, samples in stats.items():
             for sample in samples:
@@ -70,9 +73,20 @@ class StatisticsStore(object):
                              'value': json.dumps(sample['value'])})
         if not rows:
             return 0
-        sess.execute(sa.insert(S), rows)
-        self._prune(sess, pk, set(stats))
+        self._pending.extend(rows)
+        self._touched.update((pk, name) for name in stats)
+        if not defer:
+            self.flush(sess)
         return len(rows)
+
+    def flush(self, sess):
+        """Write deferred samples in one statement, then prune."""
+        rows, self._pending = self._pending, []
+        touched, self._touched = self._touched, set()
+        if rows:
+            sess.connection().execute(S.__table__.insert(), rows)
+        for pk, name in touched:
+            self._prune(sess, pk, [name])
 
     def _prune(self, sess, pk, names):
         group = CONF[_GROUP]
