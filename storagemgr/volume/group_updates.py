@@ -99,6 +99,48 @@ def _entries(checker, value, member_ids, allowed_keys, statuses, what):
     return by_id
 
 
+def _model_and_entries(checker, returned, member_ids, keys, statuses,
+                       what):
+    """Validate a ``(model_update, member updates)`` return."""
+    model_value, entries_value = _unpack(checker, returned, 2)
+    return (_model_update(checker, model_value),
+            _entries(checker, entries_value, set(member_ids), keys,
+                     statuses, what))
+
+
+def _read_pair(driver, method, member_ids, returned, error, keys, statuses,
+               what):
+    """Check a ``(model_update, member updates)`` return.
+
+    :returns: ``(model, entries, None)`` with member errors already
+        copied into the model, or ``(None, None, outcome)`` when the
+        driver raised or returned something malformed: every member
+        ``error``.
+    """
+    checker = driver_returns.ReturnChecker(driver, method)
+    if error is None:
+        try:
+            model, entries = _model_and_entries(checker, returned,
+                                                member_ids, keys, statuses,
+                                                what)
+            return _propagate_errors(model, entries), entries, None
+        except exception.InvalidDriverReturn as e:
+            error = e
+    return None, None, _outcome(c.GROUP_ERROR,
+                                _all(member_ids, c.VOLUME_ERROR), True,
+                                _describe(error))
+
+
+def _succeeded(member_ids, entries, status):
+    """Members after success: their entry's values, and ``status``."""
+    members = {}
+    for member_id in member_ids:
+        values = dict((entries or {}).get(member_id, {}))
+        values['status'] = status
+        members[member_id] = values
+    return members
+
+
 def _propagate_errors(model, entries):
     """An error entry marks the whole group failed (interface rule)."""
     if model.get('status') in c.ERROR_STATUSES:
@@ -158,33 +200,9 @@ def apply_create_group_from_src_update(driver, volume_ids, returned=None,
     group ``error``; volumes take their entry's status, and ``error``
     when they have none.
     """
-    checker = driver_returns.ReturnChecker(
-        driver, 'create_consistencygroup_from_src')
-    if error is None:
-        try:
-            model_value, entries_value = _unpack(checker, returned, 2)
-            model = _model_update(checker, model_value)
-            entries = _entries(checker, entries_value, set(volume_ids),
-                               c.VOLUME_UPDATE_KEYS, c.VOLUME_STATUSES,
-                               'volumes_model_update')
-        except exception.InvalidDriverReturn as e:
-            error = e
-    if error is not None:
-        return _outcome(c.GROUP_ERROR, _all(volume_ids, c.VOLUME_ERROR),
-                        True, _describe(error))
-    _propagate_errors(model, entries)
-    if model.get('status') in c.ERROR_STATUSES:
-        return _outcome(c.GROUP_ERROR,
-                        _after_failure(volume_ids, entries, c.VOLUME_ERROR),
-                        True, 'the driver reported status %s' %
-                        model['status'])
-    members = {}
-    for volume_id in volume_ids:
-        values = dict((entries or {}).get(volume_id, {}))
-        values['status'] = c.VOLUME_AVAILABLE
-        members[volume_id] = values
-    model.pop('status', None)
-    return _outcome(c.GROUP_AVAILABLE, members, group_values=model)
+    return _apply_create(driver, 'create_consistencygroup_from_src',
+                         volume_ids, returned, error, c.VOLUME_UPDATE_KEYS,
+                         c.VOLUME_STATUSES, 'volumes_model_update')
 
 
 def apply_delete_group_update(driver, volume_ids, returned=None, error=None):
@@ -215,26 +233,15 @@ def apply_delete_group_snapshot_update(driver, snapshot_ids, returned=None,
 
 def _apply_delete(driver, method, member_ids, returned, error, keys,
                   statuses, what):
-    checker = driver_returns.ReturnChecker(driver, method)
-    if error is None:
-        try:
-            model_value, entries_value = _unpack(checker, returned, 2)
-            model = _model_update(checker, model_value)
-            entries = _entries(checker, entries_value, set(member_ids),
-                               keys, statuses, what)
-        except exception.InvalidDriverReturn as e:
-            error = e
-    if error is not None:
-        return _outcome(c.GROUP_ERROR, _all(member_ids, c.VOLUME_ERROR),
-                        True, _describe(error))
-    _propagate_errors(model, entries)
+    model, entries, failed = _read_pair(driver, method, member_ids,
+                                        returned, error, keys, statuses,
+                                        what)
+    if failed:
+        return failed
     kept = sorted(member_id for member_id, values in (entries or {}).items()
                   if values.get('status', _DELETED) != _DELETED)
     if model.get('status') in c.ERROR_STATUSES or kept:
-        if entries is None:
-            members = _all(member_ids, c.VOLUME_ERROR)
-        else:
-            members = _after_failure(member_ids, entries, c.VOLUME_ERROR)
+        members = _after_failure(member_ids, entries, c.VOLUME_ERROR)
         reason = ('the driver reported status %s' % model['status']
                   if model.get('status') in c.ERROR_STATUSES else
                   'the driver did not delete %s' % ', '.join(kept))
@@ -291,35 +298,28 @@ def apply_create_group_snapshot_update(driver, snapshot_ids, returned=None,
     exception of any class, or no list, makes every snapshot ``error``.
     Success makes the group snapshot and every snapshot ``available``.
     """
-    checker = driver_returns.ReturnChecker(driver, 'create_cgsnapshot')
-    if error is None:
-        try:
-            model_value, entries_value = _unpack(checker, returned, 2)
-            model = _model_update(checker, model_value)
-            entries = _entries(checker, entries_value, set(snapshot_ids),
-                               c.SNAPSHOT_UPDATE_KEYS, c.SNAPSHOT_STATUSES,
-                               'snapshots_model_update')
-        except exception.InvalidDriverReturn as e:
-            error = e
-    if error is not None:
-        return _outcome(c.GROUP_ERROR, _all(snapshot_ids, c.SNAPSHOT_ERROR),
-                        True, _describe(error))
-    _propagate_errors(model, entries)
+    return _apply_create(driver, 'create_cgsnapshot', snapshot_ids,
+                         returned, error, c.SNAPSHOT_UPDATE_KEYS,
+                         c.SNAPSHOT_STATUSES, 'snapshots_model_update')
+
+
+def _apply_create(driver, method, member_ids, returned, error, keys,
+                  statuses, what):
+    """Both creates with members: success makes everything available."""
+    model, entries, failed = _read_pair(driver, method, member_ids,
+                                        returned, error, keys, statuses,
+                                        what)
+    if failed:
+        return failed
     if model.get('status') in c.ERROR_STATUSES:
-        if entries is None:
-            members = _all(snapshot_ids, c.SNAPSHOT_ERROR)
-        else:
-            members = _after_failure(snapshot_ids, entries,
-                                     c.SNAPSHOT_ERROR)
-        return _outcome(c.GROUP_ERROR, members, True,
-                        'the driver reported status %s' % model['status'])
-    members = {}
-    for snapshot_id in snapshot_ids:
-        values = dict((entries or {}).get(snapshot_id, {}))
-        values['status'] = c.SNAPSHOT_AVAILABLE
-        members[snapshot_id] = values
+        return _outcome(c.GROUP_ERROR,
+                        _after_failure(member_ids, entries, c.VOLUME_ERROR),
+                        True, 'the driver reported status %s' %
+                        model['status'])
     model.pop('status', None)
-    return _outcome(c.GROUP_AVAILABLE, members, group_values=model)
+    return _outcome(c.GROUP_AVAILABLE,
+                    _succeeded(member_ids, entries, c.VOLUME_AVAILABLE),
+                    group_values=model)
 
 
 def write_group_outcome(group_model, group_id, member_model, outcome):
