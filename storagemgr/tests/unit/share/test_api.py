@@ -14,6 +14,9 @@ from storagemgr.share import constants
 from storagemgr.share import records
 from storagemgr.tests.unit.share import base
 
+# Whatever a driver raises reaches the caller as one of these.
+FAILED = exception.StorageManagerException
+
 
 @ddt.ddt
 class CreateShareTestCase(base.ShareTestCase):
@@ -38,7 +41,7 @@ class CreateShareTestCase(base.ShareTestCase):
     @ddt.data(*base.DRIVER_FAILURES)
     def test_driver_failure_sets_error(self, failure):
         self.fault('create_share', raise_=failure)
-        self.assertRaises(Exception, self.make_share)
+        self.assertRaises(FAILED, self.make_share)
         share = self.only_share()
         self.assertEqual('error', share.status)
 
@@ -142,7 +145,7 @@ class CreateFromSnapshotTestCase(base.ShareTestCase):
     @ddt.data(*base.DRIVER_FAILURES)
     def test_driver_failure_sets_error(self, failure):
         self.fault('create_share_from_snapshot', raise_=failure)
-        self.assertRaises(Exception, self.api.create, 'NFS', 2,
+        self.assertRaises(FAILED, self.api.create, 'NFS', 2,
                           snapshot_id='s1')
         share = [s for s in records.list_shares() if s.snapshot_id][0]
         self.assertEqual('error', share.status)
@@ -175,7 +178,7 @@ class DeleteShareTestCase(base.ShareTestCase):
     def test_driver_failure_sets_error_deleting(self, failure):
         share = self.make_share()
         self.fault('delete_share', raise_=failure)
-        self.assertRaises(Exception, self.api.delete, share['id'])
+        self.assertRaises(FAILED, self.api.delete, share['id'])
         self.assertEqual('error_deleting', self.status_of(share['id']))
         # A retry once the backend recovers finishes the job.
         self.driver.clear_faults()
@@ -187,7 +190,7 @@ class DeleteShareTestCase(base.ShareTestCase):
         share = self.make_share()
         self.api.allow_access(share['id'], 'user', 'alice')
         self.fault('update_access', raise_=failure)
-        self.assertRaises(Exception, self.api.delete, share['id'])
+        self.assertRaises(FAILED, self.api.delete, share['id'])
         self.assertEqual('error_deleting', self.status_of(share['id']))
         self.assertNotIn('delete_share', self.driver.calls)
 
@@ -248,7 +251,7 @@ class ResizeTestCase(base.ShareTestCase):
     @ddt.data(*base.DRIVER_FAILURES)
     def test_extend_failure_sets_extending_error(self, failure):
         self.fault('extend_share', raise_=failure)
-        self.assertRaises(Exception, self.api.resize, self.share_id, 5)
+        self.assertRaises(FAILED, self.api.resize, self.share_id, 5)
         row = self.share_row(self.share_id)
         self.assertEqual(('extending_error', 4), (row.status, row.size))
 
@@ -270,7 +273,7 @@ class ResizeTestCase(base.ShareTestCase):
     @ddt.data(*base.DRIVER_FAILURES)
     def test_shrink_failure_sets_shrinking_error(self, failure):
         self.fault('shrink_share', raise_=failure)
-        self.assertRaises(Exception, self.api.resize, self.share_id, 2)
+        self.assertRaises(FAILED, self.api.resize, self.share_id, 2)
         self.assertEqual('shrinking_error', self.status_of(self.share_id))
 
     @ddt.data(0, -3, 'x', 4)
@@ -312,7 +315,7 @@ class RevertTestCase(base.ShareTestCase):
     @ddt.data(*base.DRIVER_FAILURES)
     def test_failure_sets_reverting_error(self, failure):
         self.fault('revert_to_snapshot', raise_=failure)
-        self.assertRaises(Exception, self.api.revert, self.snapshot_id)
+        self.assertRaises(FAILED, self.api.revert, self.snapshot_id)
         self.assertEqual('reverting_error', self.status_of(self.share_id))
         self.assertEqual('available', self.snapshot_status(
             self.snapshot_id))

@@ -8,6 +8,9 @@ from storagemgr import exception
 from storagemgr.share import records
 from storagemgr.tests.unit.share import base
 
+# Whatever a driver raises reaches the caller as one of these.
+FAILED = exception.StorageManagerException
+
 
 @ddt.ddt
 class AccessTestCase(base.ShareTestCase):
@@ -47,7 +50,7 @@ class AccessTestCase(base.ShareTestCase):
     @ddt.data(*base.DRIVER_FAILURES)
     def test_update_access_failure_sets_error(self, failure):
         self.fault('update_access', raise_=failure)
-        self.assertRaises(Exception, self.api.allow_access, 's', 'ip',
+        self.assertRaises(FAILED, self.api.allow_access, 's', 'ip',
                           '10.0.0.1')
         self.assertEqual({'10.0.0.1': 'error'}, self.rule_states())
         self.assertEqual('available', self.status_of(self.share_id))
@@ -90,7 +93,7 @@ class AccessTestCase(base.ShareTestCase):
     def test_deny_failure_sets_error(self, failure):
         rule = self.api.allow_access('s', 'user', 'alice')
         self.fault('update_access', raise_=failure)
-        self.assertRaises(Exception, self.api.deny_access, 's', rule['id'])
+        self.assertRaises(FAILED, self.api.deny_access, 's', rule['id'])
         self.assertEqual({'alice': 'error'}, self.rule_states())
         # A rule in error can still be revoked.
         self.driver.clear_faults()

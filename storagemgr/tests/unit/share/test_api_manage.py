@@ -6,6 +6,9 @@ from storagemgr import exception
 from storagemgr.share import records
 from storagemgr.tests.unit.share import base
 
+# Whatever a driver raises reaches the caller as one of these.
+FAILED = exception.StorageManagerException
+
 
 @ddt.ddt
 class ManageShareTestCase(base.ShareTestCase):
@@ -38,7 +41,7 @@ class ManageShareTestCase(base.ShareTestCase):
               *base.DRIVER_FAILURES)
     def test_failure_is_manage_error(self, failure):
         self.fault('manage_existing', raise_=failure)
-        self.assertRaises(Exception, self.manage)
+        self.assertRaises(FAILED, self.manage)
         self.assertEqual('manage_error', self.only_share().status)
 
     @ddt.data('', 'a\nb', None)
@@ -65,7 +68,7 @@ class ManageShareTestCase(base.ShareTestCase):
     def test_unmanage_failure_is_unmanage_error(self, failure):
         share = self.manage()
         self.fault('unmanage', raise_=failure)
-        self.assertRaises(Exception, self.api.unmanage, share['id'])
+        self.assertRaises(FAILED, self.api.unmanage, share['id'])
         self.assertEqual('unmanage_error', self.status_of(share['id']))
 
     def test_unmanage_with_snapshots_refused(self):
@@ -107,7 +110,7 @@ class ManageSnapshotTestCase(base.ShareTestCase):
               *base.DRIVER_FAILURES)
     def test_failure_is_manage_error(self, failure):
         self.fault('manage_existing_snapshot', raise_=failure)
-        self.assertRaises(Exception, self.api.manage_snapshot,
+        self.assertRaises(FAILED, self.api.manage_snapshot,
                           self.share_id, '/s')
         self.assertEqual('manage_error', records.list_snapshots()[0].status)
 
@@ -116,7 +119,7 @@ class ManageSnapshotTestCase(base.ShareTestCase):
     def test_unmanage_failure_is_unmanage_error(self, failure):
         snapshot = self.make_snapshot(self.share_id)
         self.fault('unmanage_snapshot', raise_=failure)
-        self.assertRaises(Exception, self.api.unmanage_snapshot,
+        self.assertRaises(FAILED, self.api.unmanage_snapshot,
                           snapshot['id'])
         self.assertEqual('unmanage_error',
                          self.snapshot_status(snapshot['id']))

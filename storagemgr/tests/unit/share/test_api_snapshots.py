@@ -8,6 +8,9 @@ from storagemgr import exception
 from storagemgr.share import records
 from storagemgr.tests.unit.share import base
 
+# Whatever a driver raises reaches the caller as one of these.
+FAILED = exception.StorageManagerException
+
 
 @ddt.ddt
 class SnapshotTestCase(base.ShareTestCase):
@@ -28,7 +31,7 @@ class SnapshotTestCase(base.ShareTestCase):
     @ddt.data(*base.DRIVER_FAILURES)
     def test_create_failure_sets_error(self, failure):
         self.fault('create_snapshot', raise_=failure)
-        self.assertRaises(Exception, self.make_snapshot, self.share_id)
+        self.assertRaises(FAILED, self.make_snapshot, self.share_id)
         snapshot = records.list_snapshots()[0]
         self.assertEqual('error', snapshot.status)
         self.assertEqual('available', self.status_of(self.share_id))
@@ -74,7 +77,7 @@ class SnapshotTestCase(base.ShareTestCase):
     def test_delete_failure_sets_error_deleting(self, failure):
         snapshot = self.make_snapshot(self.share_id)
         self.fault('delete_snapshot', raise_=failure)
-        self.assertRaises(Exception, self.api.delete_snapshot,
+        self.assertRaises(FAILED, self.api.delete_snapshot,
                           snapshot['id'])
         self.assertEqual('error_deleting',
                          self.snapshot_status(snapshot['id']))
