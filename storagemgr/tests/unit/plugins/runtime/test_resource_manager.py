@@ -94,6 +94,9 @@ class BoxPlugin(plugin.Plugin):
                 self.remove(resource)
 
 
+# Labels default to <module>.<class> <id>.
+P = 'test_resource_manager.'
+
 _MODULE = types.ModuleType('boxplugin')
 for _cls in (Box, Disk, Pool, Volume):
     setattr(_MODULE, _cls.__name__, _cls)
@@ -137,15 +140,15 @@ class TestResourceManager(base.TestCase):
 
     def test_initial_scan_persists_graph(self):
         self.assertTrue(self.scanner.run(0))
-        self.assertEqual(['test_resource_manager.Disk d1', 'test_resource_manager.Disk d2',
-                          'test_resource_manager.Pool p1', 'test_resource_manager.Pool p2',
-                          'test_resource_manager.Volume v1', 'test_resource_manager.Volume v2'],
+        self.assertEqual([P + 'Disk d1', P + 'Disk d2',
+                          P + 'Pool p1', P + 'Pool p2',
+                          P + 'Volume v1', P + 'Volume v2'],
                          self._labels())
         ids = self._by_label()
-        shown = service.show_resource(ids['test_resource_manager.Pool p1'])
-        self.assertEqual({ids['test_resource_manager.Disk d1'], ids['test_resource_manager.Disk d2']},
+        shown = service.show_resource(ids[P + 'Pool p1'])
+        self.assertEqual({ids[P + 'Disk d1'], ids[P + 'Disk d2']},
                          {p['id'] for p in shown['parents']})
-        self.assertEqual([ids['test_resource_manager.Volume v1']],
+        self.assertEqual([ids[P + 'Volume v1']],
                          [c['id'] for c in shown['children']])
 
     def test_update_period_from_initial_scan_is_used(self):
@@ -171,19 +174,19 @@ class TestResourceManager(base.TestCase):
                             'pools': {'p1': ['d1']},
                             'volumes': {'v1': ('p1', None)}}
         self.scanner.run(1)
-        self.assertEqual(['test_resource_manager.Disk d1', 'test_resource_manager.Pool p1',
-                          'test_resource_manager.Volume v1'], self._labels())
+        self.assertEqual([P + 'Disk d1', P + 'Pool p1',
+                          P + 'Volume v1'], self._labels())
 
     def test_mandatory_reference_cascades_optional_is_cleared(self):
         self.scanner.run(0)
         ids = self._by_label()
         with self.rm.batch() as sess:
-            removed = self.rm.store.delete(sess, [ids['test_resource_manager.Pool p2']])
-        self.assertEqual({ids['test_resource_manager.Pool p2'],
-                          ids['test_resource_manager.Volume v2']}, removed)
-        v1 = service.show_resource(ids['test_resource_manager.Volume v1'])
+            removed = self.rm.store.delete(sess, [ids[P + 'Pool p2']])
+        self.assertEqual({ids[P + 'Pool p2'],
+                          ids[P + 'Volume v2']}, removed)
+        v1 = service.show_resource(ids[P + 'Volume v1'])
         self.assertIsNone(v1['attributes']['backup_pool'])
-        self.assertEqual('test_resource_manager.Pool p1', v1['attributes']['pool'])
+        self.assertEqual(P + 'Pool p1', v1['attributes']['pool'])
 
     def test_alert_raised_propagated_and_lowered(self):
         self.scanner.run(0)
@@ -192,12 +195,12 @@ class TestResourceManager(base.TestCase):
         self.scanner.run(100)
         alerts = service.list_alerts(active_only=True)
         self.assertEqual(1, len(alerts))
-        self.assertEqual(ids['test_resource_manager.Disk d2'], alerts[0]['resource_id'])
+        self.assertEqual(ids[P + 'Disk d2'], alerts[0]['resource_id'])
         self.assertEqual('ERROR', alerts[0]['severity'])
-        self.assertEqual(sorted([ids['test_resource_manager.Pool p1'],
-                                 ids['test_resource_manager.Pool p2'],
-                                 ids['test_resource_manager.Volume v1'],
-                                 ids['test_resource_manager.Volume v2']]),
+        self.assertEqual(sorted([ids[P + 'Pool p1'],
+                                 ids[P + 'Pool p2'],
+                                 ids[P + 'Volume v1'],
+                                 ids[P + 'Volume v2']]),
                          alerts[0]['affects'])
         BoxPlugin.layout['disks']['d2'] = 'OK'
         self.scanner.run(200)
@@ -228,12 +231,12 @@ class TestResourceManager(base.TestCase):
         with self.rm.batch() as sess:
             self.assertRaises(
                 exception.ResourceGraphCycle, self.rm.store.add_edges, sess,
-                [(ids['test_resource_manager.Disk d1'], ids['test_resource_manager.Volume v1'])])
+                [(ids[P + 'Disk d1'], ids[P + 'Volume v1'])])
 
     def test_statistics_are_bounded(self):
         self.flags(stats_max_samples=3, group='storage_plugins')
         self.scanner.run(0)
-        pk = self._by_label()['test_resource_manager.Disk d1']
+        pk = self._by_label()[P + 'Disk d1']
         with self.rm.batch() as sess:
             for i in range(8):
                 self.rm.stats.add_samples(sess, pk, {'temp': [
