@@ -171,3 +171,34 @@ class TestKillAndResume(VolumeCLITestCase):
         self.assertEqual([], self.cli_json('volume', 'list'))
         self.assertEqual([], self.volume_files())
         self.assertNothingTransitional()
+
+    def test_killed_group_snapshot_is_finished(self):
+        fake = LOCAL % ('fake', 'fake_native_groups = false\n%s')
+        self.write_config(fake % '')
+        self.cli_json('consistency', 'group', 'create', 'cg')
+        for index in range(3):
+            self.cli_json('volume', 'create', '--size', '1',
+                          '--consistency-group', 'cg', 'm%d' % index)
+        slow_conf = self.write_config(fake % 'fake_member_delay = 60\n',
+                                      path=os.path.join(self.state_path,
+                                                        'slow.conf'))
+        process = subprocess.Popen(
+            [base.console_script('storagemgr'), '--config-file', slow_conf,
+             'consistency', 'group', 'snapshot', 'create',
+             '--consistency-group', 'cg', 'cgs'],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=self.state_path)
+        self.addCleanup(process.wait)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not self.cli_json(
+                'consistency', 'group', 'snapshot', 'list'):
+            time.sleep(0.2)
+        time.sleep(1)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        self.assertEqual('creating', self.cli_json(
+            'consistency', 'group', 'snapshot', 'show', 'cgs')['status'])
+        self.assertEqual(0, self.cli('manager', 'run', '--once').rc)
+        self.assertEqual('available', self.cli_json(
+            'consistency', 'group', 'snapshot', 'show', 'cgs')['status'])
+        self.assertNothingTransitional()
