@@ -150,7 +150,7 @@ class StorageStatSample(base.Base):
 
 
 class AgentMessage(base.Base):
-    """A message from an agent, waiting for the manager (embedded transport)."""
+    """An agent message waiting for the manager (embedded transport)."""
     __tablename__ = 'plugin_agent_messages'
 
     id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)
