@@ -33,6 +33,21 @@ def get_registry():
         return _registry
 
 
+def registry_for_manager(manager):
+    """The registry share work of this process uses, in a manager.
+
+    The manager's own registry, unless flows resumed at its start already
+    built one (``Manager.start`` resumes flows before any periodic task
+    runs): then that one, so every driver call of the process goes to
+    the same driver instances.
+    """
+    global _registry
+    with _LOCK:
+        if _registry is None:
+            _registry = manager.registry
+        return _registry
+
+
 def get_backend(name, context=None):
     """The share backend called ``name``, set up; or a clear error."""
     return get_registry().get(name, kind='share', context=context)

@@ -63,16 +63,16 @@ def _ensure_one_by_one(context, driver, views):
     return changed
 
 
-def ensure_all(manager):
+def ensure_all(registry, context):
     """Ensure the shares of every share backend that is up."""
     changed = 0
-    for backend in manager.registry:
+    for backend in registry:
         if backend.kind.name != 'share':
             continue
-        if not backend.setup(manager.context):
+        if not backend.setup(context):
             LOG.warning('Not ensuring the shares of backend %s: it is not '
                         'available.', backend.name)
             continue
-        changed += ensure_backend_shares(manager.context, backend.name,
+        changed += ensure_backend_shares(context, backend.name,
                                          backend.driver)
     return changed

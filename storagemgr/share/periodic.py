@@ -31,13 +31,14 @@ _ONCE = float(2 ** 31)
 
 @periodic.periodic_task(spacing=lambda: _ONCE, order=10)
 def ensure_shares_at_start(manager):
-    backend_lookup.use_registry(manager.registry)
-    ensure.ensure_all(manager)
+    ensure.ensure_all(backend_lookup.registry_for_manager(manager),
+                      manager.context)
 
 
 @periodic.periodic_task(spacing=lambda: CONF.periodic_interval, order=20)
 def poll_shares_creating_from_snapshot(manager):
-    poll_creating_from_snapshot(manager.registry, manager.context)
+    poll_creating_from_snapshot(
+        backend_lookup.registry_for_manager(manager), manager.context)
 
 
 def poll_creating_from_snapshot(registry, context):

@@ -19,11 +19,14 @@ class EnsureTestCase(base.ShareTestCase):
         self.lost = self.make_share()
         # The backend lost one share (a restart of the fake loses all).
         del self.driver.shares[self.lost['id']]
-        self.manager = service_manager.Manager(
-            backend_lookup.get_registry())
+        self.registry = backend_lookup.get_registry()
+        self.manager = service_manager.Manager(self.registry)
+
+    def ensure_all(self):
+        return ensure.ensure_all(self.registry, self.manager.context)
 
     def test_ensure_shares_updates_statuses(self):
-        self.assertEqual(2, ensure.ensure_all(self.manager))
+        self.assertEqual(2, self.ensure_all())
         self.assertEqual('available', self.status_of(self.kept['id']))
         self.assertEqual('error', self.status_of(self.lost['id']))
         self.assertIn('ensure_shares', self.driver.calls)
@@ -32,27 +35,27 @@ class EnsureTestCase(base.ShareTestCase):
         self.fault('ensure_shares', raise_=NotImplementedError)
         with mock.patch.object(self.driver, 'ensure_share',
                                return_value=['h:/moved']) as one:
-            ensure.ensure_all(self.manager)
+            self.ensure_all()
         self.assertEqual(2, one.call_count)
         self.assertEqual('h:/moved', self.share_row(
             self.kept['id']).export_locations[0]['path'])
 
     def test_ensure_share_failure_changes_nothing(self):
         self.fault('ensure_shares', raise_=NotImplementedError)
-        ensure.ensure_all(self.manager)
+        self.ensure_all()
         # The lost share raised ShareResourceNotFound; nothing changed.
         self.assertEqual('available', self.status_of(self.lost['id']))
 
     @ddt.data(*base.DRIVER_FAILURES)
     def test_ensure_shares_failure_changes_nothing(self, failure):
         self.fault('ensure_shares', raise_=failure)
-        self.assertEqual(0, ensure.ensure_all(self.manager))
+        self.assertEqual(0, self.ensure_all())
         self.assertEqual('available', self.status_of(self.lost['id']))
 
     @ddt.data('malformed', 'unknown_status')
     def test_malformed_return_changes_nothing(self, kind):
         self.fault('ensure_shares', return_=kind)
-        self.assertEqual(0, ensure.ensure_all(self.manager))
+        self.assertEqual(0, self.ensure_all())
         self.assertEqual('available', self.status_of(self.lost['id']))
 
     def test_manager_runs_it_once(self):
