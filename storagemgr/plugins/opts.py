@@ -31,4 +31,14 @@ CONF.register_opts(plugin_opts, group=GROUP)
 
 
 def list_opts():
-    return [(GROUP, plugin_opts)]
+    """Every storage plugin and agent option, for the sample generator."""
+    # The runtime modules keep their options next to the code that reads
+    # them; import them here only, so loading plugins stays light.
+    from storagemgr.plugins import agent_transport
+    from storagemgr.plugins import scanner
+    from storagemgr.plugins import statistics_store
+    groups = {GROUP: list(plugin_opts)}
+    for module in (scanner, statistics_store, agent_transport):
+        for group, opts in module.list_opts():
+            groups.setdefault(group, []).extend(opts)
+    return sorted(groups.items())
