@@ -273,8 +273,9 @@ class ShareGroupSnapshotNotSupported(NotSupported):
 # Volumes and consistency groups (storagemgr.volume)
 # ---------------------------------------------------------------------------
 
+
 class VolumeDriverException(StorageManagerException):
-    """A volume backend failed, or reported failure, doing what it was asked."""
+    """A volume backend failed, or reported failure, at what it was asked."""
     msg_fmt = _("Volume driver error: %(msg)s")
 
 
@@ -372,4 +373,3 @@ class StorageResourceNotFound(NotFound):
 class PluginValidationFailed(Invalid):
     msg_fmt = _("Storage plugin '%(plugin)s' has %(count)d problem(s): "
                 "%(problems)s")
-

@@ -23,8 +23,8 @@ def upgrade():
         'consistencygroups',
         sa.Column('id', sa.String(36), primary_key=True),
         sa.Column('name', sa.String(255), nullable=True),
-        sa.Column('backend', sa.String(255)),
-        sa.Column('status', sa.String(32)),
+        sa.Column('backend', sa.String(255), nullable=False),
+        sa.Column('status', sa.String(32), nullable=False),
         sa.Column('cgsnapshot_id', sa.String(36), nullable=True),
         sa.Column('source_cgid', sa.String(36), nullable=True),
         *_timestamps())
@@ -32,39 +32,40 @@ def upgrade():
         'volumes',
         sa.Column('id', sa.String(36), primary_key=True),
         sa.Column('name', sa.String(255), nullable=True),
-        sa.Column('size', sa.Integer),
-        sa.Column('backend', sa.String(255)),
-        sa.Column('status', sa.String(32)),
+        sa.Column('size', sa.Integer, nullable=False),
+        sa.Column('backend', sa.String(255), nullable=False),
+        sa.Column('status', sa.String(32), nullable=False),
         sa.Column('provider_location', sa.String(1024), nullable=True),
         sa.Column('consistencygroup_id', sa.String(36),
                   sa.ForeignKey('consistencygroups.id'), nullable=True),
         sa.Column('snapshot_id', sa.String(36), nullable=True),
         sa.Column('source_volid', sa.String(36), nullable=True),
         *_timestamps())
-    op.create_index('volumes_consistencygroup_idx', 'volumes',
+    op.create_index('ix_volumes_consistencygroup_id', 'volumes',
                     ['consistencygroup_id'])
     op.create_table(
         'cgsnapshots',
         sa.Column('id', sa.String(36), primary_key=True),
         sa.Column('name', sa.String(255), nullable=True),
         sa.Column('consistencygroup_id', sa.String(36),
-                  sa.ForeignKey('consistencygroups.id')),
-        sa.Column('status', sa.String(32)),
+                  sa.ForeignKey('consistencygroups.id'), nullable=False),
+        sa.Column('status', sa.String(32), nullable=False),
         *_timestamps())
-    op.create_index('cgsnapshots_consistencygroup_idx', 'cgsnapshots',
+    op.create_index('ix_cgsnapshots_consistencygroup_id', 'cgsnapshots',
                     ['consistencygroup_id'])
     op.create_table(
         'volume_snapshots',
         sa.Column('id', sa.String(36), primary_key=True),
         sa.Column('name', sa.String(255), nullable=True),
-        sa.Column('volume_id', sa.String(36), sa.ForeignKey('volumes.id')),
+        sa.Column('volume_id', sa.String(36), sa.ForeignKey('volumes.id'),
+                  nullable=False),
         sa.Column('cgsnapshot_id', sa.String(36),
                   sa.ForeignKey('cgsnapshots.id'), nullable=True),
-        sa.Column('size', sa.Integer),
-        sa.Column('status', sa.String(32)),
+        sa.Column('size', sa.Integer, nullable=False),
+        sa.Column('status', sa.String(32), nullable=False),
         sa.Column('provider_location', sa.String(1024), nullable=True),
         *_timestamps())
-    op.create_index('volume_snapshots_volume_idx', 'volume_snapshots',
+    op.create_index('ix_volume_snapshots_volume_id', 'volume_snapshots',
                     ['volume_id'])
-    op.create_index('volume_snapshots_cgsnapshot_idx', 'volume_snapshots',
+    op.create_index('ix_volume_snapshots_cgsnapshot_id', 'volume_snapshots',
                     ['cgsnapshot_id'])
