@@ -11,6 +11,7 @@ from cliff import app
 from cliff import commandmanager
 from oslo_config import cfg
 
+from storagemgr.backend import process_registry
 from storagemgr.backend import registry as backend_registry
 from storagemgr import common_setup
 from storagemgr import context as sm_context
@@ -69,6 +70,7 @@ class StorageManagerApp(app.App):
         """Backends of the configuration; validates it on first use."""
         if self._registry is None:
             self._registry = backend_registry.BackendRegistry(CONF)
+            process_registry.use_registry(self._registry)
         return self._registry
 
     def run(self, argv):

@@ -5,6 +5,7 @@ import time
 
 from oslo_log import log as logging
 
+from storagemgr.backend import process_registry
 from storagemgr.backend import registry as backend_registry
 from storagemgr import context as sm_context
 from storagemgr.flows import engine as flow_engine
@@ -22,6 +23,8 @@ class Manager(object):
 
     def __init__(self, registry=None, clock=time.monotonic):
         self.registry = registry or backend_registry.BackendRegistry()
+        # Flows resumed or run by this process use the same drivers.
+        process_registry.use_registry(self.registry)
         self.context = sm_context.get_admin_context()
         self.stop_event = threading.Event()
         self._clock = clock

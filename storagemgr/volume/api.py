@@ -9,12 +9,12 @@ names; a name that matches several resources is refused.
 
 import sqlalchemy as sa
 
+from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
-from storagemgr.volume import backends
 from storagemgr.volume import constants as c
 from storagemgr.volume.flows import group as group_flows
 from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
@@ -102,7 +102,7 @@ class API(object):
 
     def __init__(self, registry):
         self.registry = registry
-        backends.use_registry(registry)
+        process_registry.use_registry(registry)
 
     def _backend(self, name):
         name = name or self.registry.default_backend('volume')

@@ -12,12 +12,12 @@ against failures of storagemgr itself.
 
 from taskflow.patterns import linear_flow
 
+from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.flows import common
 from storagemgr.flows import tasks
-from storagemgr.volume import backends
 from storagemgr.volume import constants as c
 from storagemgr.volume import driver_views
 from storagemgr.volume import generic
@@ -26,7 +26,7 @@ from storagemgr.volume import group_updates
 
 def _group_and_driver(group_id):
     group = db_api.get(models.ConsistencyGroup, group_id)
-    return group, backends.driver_for(group.backend)
+    return group, process_registry.driver_for(group.backend, 'volume')
 
 
 def _group_volumes(group_id):

@@ -7,12 +7,12 @@ generic one taking members in parallel), decide the outcome with
 
 from taskflow.patterns import linear_flow
 
+from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.flows import common
 from storagemgr.flows import tasks
-from storagemgr.volume import backends
 from storagemgr.volume import constants as c
 from storagemgr.volume import driver_views
 from storagemgr.volume import generic
@@ -31,7 +31,7 @@ def _load(cgsnapshot_id):
     views = [driver_views.snapshot_view(s, volumes.get(s.volume_id))
              for s in snapshots]
     return (driver_views.cgsnapshot_view(cgsnapshot),
-            backends.driver_for(group.backend), views)
+            process_registry.driver_for(group.backend, 'volume'), views)
 
 
 def _error_out(cgsnapshot_id, from_statuses):

@@ -2,11 +2,11 @@
 
 from taskflow.patterns import linear_flow
 
+from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.flows import common
 from storagemgr.flows import tasks
-from storagemgr.volume import backends
 from storagemgr.volume import constants as c
 from storagemgr.volume import driver_views
 from storagemgr.volume import volume_updates
@@ -16,7 +16,7 @@ def _snapshot_and_driver(snapshot_id):
     snapshot = db_api.get(models.VolumeSnapshot, snapshot_id)
     volume = db_api.get(models.Volume, snapshot.volume_id)
     return (driver_views.snapshot_view(snapshot, volume),
-            backends.driver_for(volume.backend))
+            process_registry.driver_for(volume.backend, 'volume'))
 
 
 class CreateSnapshotOnBackendTask(tasks.StorageTask):

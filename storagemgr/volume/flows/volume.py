@@ -9,11 +9,11 @@ the driver call again, which the drivers make safe.
 
 from taskflow.patterns import linear_flow
 
+from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.flows import common
 from storagemgr.flows import tasks
-from storagemgr.volume import backends
 from storagemgr.volume import constants as c
 from storagemgr.volume import driver_views
 from storagemgr.volume import volume_updates
@@ -26,7 +26,7 @@ class CreateVolumeOnBackendTask(tasks.StorageTask):
 
     def execute(self, volume_id):
         volume = db_api.get(models.Volume, volume_id)
-        driver = backends.driver_for(volume.backend)
+        driver = process_registry.driver_for(volume.backend, 'volume')
         view = driver_views.volume_view(volume)
         if volume.snapshot_id:
             snapshot = db_api.get(models.VolumeSnapshot, volume.snapshot_id)
@@ -63,7 +63,7 @@ def create_volume_flow():
 class DeleteVolumeOnBackendTask(tasks.StorageTask):
     def execute(self, volume_id):
         volume = db_api.get(models.Volume, volume_id)
-        driver = backends.driver_for(volume.backend)
+        driver = process_registry.driver_for(volume.backend, 'volume')
         driver.delete_volume(driver_views.volume_view(volume))
 
     def revert(self, volume_id, **kwargs):
@@ -84,7 +84,7 @@ def delete_volume_flow():
 class ExtendVolumeOnBackendTask(tasks.StorageTask):
     def execute(self, volume_id, new_size):
         volume = db_api.get(models.Volume, volume_id)
-        driver = backends.driver_for(volume.backend)
+        driver = process_registry.driver_for(volume.backend, 'volume')
         driver.extend_volume(driver_views.volume_view(volume), new_size)
 
     def revert(self, volume_id, **kwargs):
