@@ -24,45 +24,17 @@ import sqlalchemy as sa
 from storagemgr.db.models import plugin as models
 from storagemgr.db import session as db_session
 from storagemgr import exception
-from storagemgr.i18n import _
+from storagemgr.plugins import opts
 
 CONF = cfg.CONF
 
-agent_opts = [
-    cfg.StrOpt('transport_class',
-               default='storagemgr.plugins.agent_transport.'
-                       'DatabaseTransport',
-               help=_('Dotted path of the agent message transport. The '
-                      'default passes messages through the database the '
-                      'manager uses.')),
-    cfg.FloatOpt('report_interval', default=10.0, min=0.1,
-                 help=_('Seconds between two reports of storagemgr-agent '
-                        'to the manager.')),
-    cfg.IntOpt('max_message_bytes', default=16 * 1024 * 1024, min=1024,
-               help=_('Largest agent message body accepted, in bytes.')),
-]
-_GROUP = 'agent'
+_GROUP = opts.AGENT_GROUP
 
 SESSION_OPEN = 'open'
 SESSION_RESET = 'reset'
 
 Message = collections.namedtuple(
     'Message', ['id', 'host', 'plugin_name', 'session_id', 'seq', 'body'])
-
-
-def register_opts(conf=CONF):
-    for opt in agent_opts:
-        try:
-            conf.register_opt(opt, group=_GROUP)
-        except cfg.DuplicateOptError:
-            pass
-
-
-def list_opts():
-    return [(_GROUP, agent_opts)]
-
-
-register_opts()
 
 
 class Transport(object, metaclass=abc.ABCMeta):

@@ -26,19 +26,47 @@ plugin_opts = [
                        'for all); the others log WARNING and above.')),
 ]
 
+scanner_opts = [
+    cfg.FloatOpt('scan_retry_interval', default=5.0, min=0.01,
+                 help=_('Seconds before a failed scan of a scannable '
+                        'resource is retried; doubled after every further '
+                        'failure.')),
+    cfg.FloatOpt('scan_max_retry_interval', default=300.0, min=0.01,
+                 help=_('Longest wait between two attempts to scan an '
+                        'unreachable scannable resource.')),
+]
+
+stats_opts = [
+    cfg.IntOpt('stats_retention', default=86400, min=1,
+               help=_('Seconds a storage resource statistic sample is '
+                      'kept.')),
+    cfg.IntOpt('stats_max_samples', default=1000, min=1,
+               help=_('Most samples kept per statistic of a storage '
+                      'resource; older ones are dropped first.')),
+]
+
+AGENT_GROUP = 'agent'
+
+agent_opts = [
+    cfg.StrOpt('transport_class',
+               default='storagemgr.plugins.agent_transport.'
+                       'DatabaseTransport',
+               help=_('Dotted path of the agent message transport. The '
+                      'default passes messages through the database the '
+                      'manager uses.')),
+    cfg.FloatOpt('report_interval', default=10.0, min=0.1,
+                 help=_('Seconds between two reports of storagemgr-agent '
+                        'to the manager.')),
+    cfg.IntOpt('max_message_bytes', default=16 * 1024 * 1024, min=1024,
+               help=_('Largest agent message body accepted, in bytes.')),
+]
+
 CONF = cfg.CONF
-CONF.register_opts(plugin_opts, group=GROUP)
+CONF.register_opts(plugin_opts + scanner_opts + stats_opts, group=GROUP)
+CONF.register_opts(agent_opts, group=AGENT_GROUP)
 
 
 def list_opts():
     """Every storage plugin and agent option, for the sample generator."""
-    # The runtime modules keep their options next to the code that reads
-    # them; import them here only, so loading plugins stays light.
-    from storagemgr.plugins import agent_transport
-    from storagemgr.plugins import scanner
-    from storagemgr.plugins import statistics_store
-    groups = {GROUP: list(plugin_opts)}
-    for module in (scanner, statistics_store, agent_transport):
-        for group, opts in module.list_opts():
-            groups.setdefault(group, []).extend(opts)
-    return sorted(groups.items())
+    return [(AGENT_GROUP, agent_opts),
+            (GROUP, plugin_opts + scanner_opts + stats_opts)]

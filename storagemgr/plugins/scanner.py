@@ -22,36 +22,12 @@ import sqlalchemy as sa
 
 from storagemgr.db.models import plugin as models
 from storagemgr.db import session as db_session
-from storagemgr.i18n import _
+from storagemgr.plugins import opts
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
-scanner_opts = [
-    cfg.FloatOpt('scan_retry_interval', default=5.0, min=0.01,
-                 help=_('Seconds before a failed scan of a scannable '
-                        'resource is retried; doubled after every further '
-                        'failure.')),
-    cfg.FloatOpt('scan_max_retry_interval', default=300.0, min=0.01,
-                 help=_('Longest wait between two attempts to scan an '
-                        'unreachable scannable resource.')),
-]
-_GROUP = 'storage_plugins'
-
-
-def register_opts(conf=CONF):
-    for opt in scanner_opts:
-        try:
-            conf.register_opt(opt, group=_GROUP)
-        except cfg.DuplicateOptError:
-            pass
-
-
-def list_opts():
-    return [(_GROUP, scanner_opts)]
-
-
-register_opts()
+_GROUP = opts.GROUP
 
 
 def backoff(failures):

@@ -14,35 +14,12 @@ from oslo_config import cfg
 import sqlalchemy as sa
 
 from storagemgr.db.models import plugin as models
-from storagemgr.i18n import _
+from storagemgr.plugins import opts
 
 CONF = cfg.CONF
 S = models.StorageStatSample
 
-stats_opts = [
-    cfg.IntOpt('stats_retention', default=86400, min=1,
-               help=_('Seconds a storage resource statistic sample is '
-                      'kept.')),
-    cfg.IntOpt('stats_max_samples', default=1000, min=1,
-               help=_('Most samples kept per statistic of a storage '
-                      'resource; older ones are dropped first.')),
-]
-_GROUP = 'storage_plugins'
-
-
-def register_opts(conf=CONF):
-    for opt in stats_opts:
-        try:
-            conf.register_opt(opt, group=_GROUP)
-        except cfg.DuplicateOptError:
-            pass
-
-
-def list_opts():
-    return [(_GROUP, stats_opts)]
-
-
-register_opts()
+_GROUP = opts.GROUP
 
 
 def _chunks(items, size=500):
