@@ -6,6 +6,7 @@ from cliff import show
 
 from storagemgr.cli import base
 from storagemgr import exception
+from storagemgr.plugins import health
 from storagemgr.volume import api as volume_api
 
 VOLUME_COLUMNS = ('id', 'name', 'status', 'size')
@@ -77,8 +78,11 @@ class ShowVolume(show.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        return base.show_columns(service(self.app).get_volume(
-            parsed_args.volume))
+        record = service(self.app).get_volume(parsed_args.volume)
+        # Storage health: alerts on what the volume's backend sits on.
+        record['alerts'] = health.alerts_for_backend(self.app.registry,
+                                                     record['backend'])
+        return base.show_columns(record, structured=('alerts',))
 
 
 class DeleteVolume(command.Command):

@@ -64,3 +64,16 @@ def backend_health(configuration):
     except exception.StorageManagerException as e:
         alerts = [{'error': str(e)}]
     return {'storage_resource': reference, 'alerts': alerts}
+
+
+def alerts_for_backend(registry, backend_name):
+    """Active alerts affecting backend ``backend_name``'s storage resource.
+
+    For ``share show`` and ``volume show``: an unknown backend (a record
+    whose backend left the configuration) has no known resource.
+    """
+    try:
+        configuration = registry.lookup(backend_name).configuration
+    except exception.StorageManagerException:
+        return []
+    return backend_health(configuration)['alerts']
