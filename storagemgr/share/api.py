@@ -23,6 +23,7 @@ from storagemgr.flows import engine as flow_engine
 from storagemgr.share import access_rules
 from storagemgr.share import backend_lookup
 from storagemgr.share import constants
+from storagemgr.share import driver_views
 from storagemgr.share.flows import access as access_flows
 from storagemgr.share.flows import create as create_flows
 from storagemgr.share.flows import delete as delete_flows
@@ -164,7 +165,8 @@ class API(object):
             share = db_api.create(Share, values, session=session)
         self._run(create_flows.create_share_flow,
                   {'share_id': share.id, 'backend': share.backend,
-                   'snapshot_id': share.snapshot_id},
+                   'snapshot_id': share.snapshot_id,
+                   'share': driver_views.share_view(share)},
                   {'share': share.id}, 'create of share %s' % share.id)
         return self.get(share.id)
 
@@ -188,8 +190,10 @@ class API(object):
         except exception.InvalidState:
             self._explain_guard(share.id, 'deleted')
             raise
+        share.status = constants.STATUS_DELETING
         self._run(delete_flows.delete_share_flow,
-                  {'share_id': share.id, 'backend': share.backend},
+                  {'share_id': share.id, 'backend': share.backend,
+                   'share': driver_views.share_view(share)},
                   {'share': share.id}, 'delete of share %s' % share.id)
 
     def _explain_guard(self, share_id, what):

@@ -21,17 +21,19 @@ LOG = logging.getLogger(__name__)
 
 
 class CreateShareOnBackend(base.ShareTask):
-    """Call create_share or create_share_from_snapshot."""
+    """Call create_share or create_share_from_snapshot.
+
+    ``share`` is the driver's view of the new share, built by the service
+    layer from the row it inserted (it saves a read per create).
+    """
 
     default_provides = 'share_update'
 
-    def execute(self, share_id, backend, snapshot_id=None):
+    def execute(self, share, backend, snapshot_id):
         driver = self.driver(backend)
-        share = records.get_share(share_id)
         if snapshot_id is None:
-            locations = driver.create_share(
-                self.context, driver_views.share_view(share),
-                share_server=None)
+            locations = driver.create_share(self.context, share,
+                                            share_server=None)
             return {'status': constants.STATUS_AVAILABLE,
                     'export_locations': model_updates.check_create_share(
                         driver, locations),
@@ -39,11 +41,11 @@ class CreateShareOnBackend(base.ShareTask):
         snapshot = records.get_snapshot(snapshot_id)
         parent = records.get_share(snapshot.share_id)
         update = driver.create_share_from_snapshot(
-            self.context, driver_views.share_view(share),
-            driver_views.snapshot_view(snapshot, parent), share_server=None)
+            self.context, share, driver_views.snapshot_view(snapshot, parent),
+            share_server=None)
         return model_updates.check_create_share_from_snapshot(driver, update)
 
-    def revert(self, share_id, backend, result, snapshot_id=None, **kwargs):
+    def revert(self, share_id, backend, result, **kwargs):
         extra = {}
         detail = base.failure_detail_data(result)
         raw = detail.get('export_locations') or detail.get('export_location')

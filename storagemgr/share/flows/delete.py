@@ -1,11 +1,15 @@
 """Delete a share: remove its access, delete it on the backend, forget it.
 
+The store holds ``share``, the driver's view of the share as the service
+layer found it when it claimed the delete.
+
 A backend that no longer has the share (ShareResourceNotFound) is not an
 error. Any other failure, of any exception class, leaves the share in
 ``error_deleting`` with its rows intact, so the delete can be retried.
 """
 
 from oslo_log import log as logging
+import sqlalchemy as sa
 from taskflow.patterns import linear_flow
 
 from storagemgr.db import api as db_api
@@ -30,13 +34,12 @@ def _error_deleting(share_id):
 class RemoveShareAccess(base.ShareTask):
     """Revoke every access rule on the backend before the share goes."""
 
-    def execute(self, share_id, backend):
+    def execute(self, share_id, share, backend):
         rules = [driver_views.access_view(r)
                  for r in records.list_rules(share_id)]
         if not rules:
             return
         driver = self.driver(backend)
-        share = driver_views.share_view(records.get_share(share_id))
         try:
             try:
                 driver.update_access(self.context, share, [], [], rules,
@@ -55,9 +58,8 @@ class RemoveShareAccess(base.ShareTask):
 
 class DeleteShareOnBackend(base.ShareTask):
 
-    def execute(self, share_id, backend):
+    def execute(self, share_id, share, backend):
         driver = self.driver(backend)
-        share = driver_views.share_view(records.get_share(share_id))
         try:
             driver.delete_share(self.context, share, share_server=None)
         except exception.ShareResourceNotFound:
@@ -76,9 +78,10 @@ class ForgetShare(base.ShareTask):
 
 
 def forget_share(share_id):
+    """Delete a share's access rules and its row, in one transaction."""
+    rules = models.ShareAccessRule
     with db_session.session_scope() as session:
-        for rule in records.list_rules(share_id):
-            db_api.delete(models.ShareAccessRule, rule.id, session=session)
+        session.execute(sa.delete(rules).where(rules.share_id == share_id))
         db_api.delete(models.Share, share_id, session=session)
 
 
