@@ -16,7 +16,6 @@ from storagemgr.db.models import share as models
 from storagemgr import exception
 from storagemgr.flows import common
 from storagemgr.service import periodic
-from storagemgr.share import backend_lookup
 from storagemgr.share import constants
 from storagemgr.share import driver_views
 from storagemgr.share import ensure
@@ -31,14 +30,12 @@ _ONCE = float(2 ** 31)
 
 @periodic.periodic_task(spacing=lambda: _ONCE, order=10)
 def ensure_shares_at_start(manager):
-    ensure.ensure_all(backend_lookup.registry_for_manager(manager),
-                      manager.context)
+    ensure.ensure_all(manager.registry, manager.context)
 
 
 @periodic.periodic_task(spacing=lambda: CONF.periodic_interval, order=20)
 def poll_shares_creating_from_snapshot(manager):
-    poll_creating_from_snapshot(
-        backend_lookup.registry_for_manager(manager), manager.context)
+    poll_creating_from_snapshot(manager.registry, manager.context)
 
 
 def poll_creating_from_snapshot(registry, context):
