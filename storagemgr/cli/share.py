@@ -31,6 +31,21 @@ def parse_key_values(pairs, option):
     return result
 
 
+def add_ref(parser, dest, what):
+    """A positional taking one id or name."""
+    parser.add_argument(dest, metavar='<%s>' % what,
+                        help='%s id or name.' % what.capitalize())
+    return parser
+
+
+def add_refs(parser, dest, what):
+    """A positional taking one or more ids or names."""
+    parser.add_argument(dest, metavar='<%s>' % what, nargs='+',
+                        help='%s id or name (repeatable).' %
+                        what.capitalize())
+    return parser
+
+
 def for_each(refs, action, what):
     """Run ``action`` on every ref; report all failures at the end."""
     failures = []
@@ -94,9 +109,7 @@ class ShowShare(show.ShowOne):
     """Show a share: status, size, export locations..."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('share', metavar='<share>',
-                            help='Share id or name.')
+        parser = add_ref(super().get_parser(prog_name), 'share', 'share')
         return parser
 
     def take_action(self, parsed_args):
@@ -108,10 +121,7 @@ class DeleteShare(command.Command):
     """Delete shares (refused while they have snapshots)."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('shares', metavar='<share>', nargs='+',
-                            help='Share id or name (repeatable).')
-        return parser
+        return add_refs(super().get_parser(prog_name), 'shares', 'share')
 
     def take_action(self, parsed_args):
         for_each(parsed_args.shares, get_api(self.app).delete,
@@ -122,9 +132,7 @@ class ResizeShare(command.Command):
     """Extend or shrink a share to a new size."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('share', metavar='<share>',
-                            help='Share id or name.')
+        parser = add_ref(super().get_parser(prog_name), 'share', 'share')
         parser.add_argument('new_size', metavar='<new-size>',
                             help='New size in GiB.')
         return parser
@@ -176,10 +184,7 @@ class AbandonShare(command.Command):
     """Stop managing shares; their data stays on the backend."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('shares', metavar='<share>', nargs='+',
-                            help='Share id or name (repeatable).')
-        return parser
+        return add_refs(super().get_parser(prog_name), 'shares', 'share')
 
     def take_action(self, parsed_args):
         for_each(parsed_args.shares, get_api(self.app).unmanage,

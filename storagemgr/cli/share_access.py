@@ -15,9 +15,8 @@ class CreateShareAccess(show.ShowOne):
     """Grant access to a share."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('share', metavar='<share>',
-                            help='Share id or name.')
+        parser = share_cli.add_ref(super().get_parser(prog_name), 'share',
+                                   'share')
         parser.add_argument('access_type', metavar='<access_type>',
                             help='Rule type: %s.' %
                             ', '.join(constants.ACCESS_TYPES))
@@ -41,9 +40,8 @@ class ListShareAccess(lister.Lister):
     """List the access rules of a share."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('share', metavar='<share>',
-                            help='Share id or name.')
+        parser = share_cli.add_ref(super().get_parser(prog_name), 'share',
+                                   'share')
         return parser
 
     def take_action(self, parsed_args):
@@ -55,9 +53,8 @@ class DeleteShareAccess(command.Command):
     """Revoke an access rule of a share."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('share', metavar='<share>',
-                            help='Share id or name.')
+        parser = share_cli.add_ref(super().get_parser(prog_name), 'share',
+                                   'share')
         parser.add_argument('id', metavar='<id>', help='Access rule id.')
         return parser
 

@@ -17,9 +17,8 @@ class CreateShareSnapshot(show.ShowOne):
     """Take a snapshot of a share."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('share', metavar='<share>',
-                            help='Share id or name.')
+        parser = share_cli.add_ref(super().get_parser(prog_name), 'share',
+                                   'share')
         parser.add_argument('--name', help='Snapshot name.')
         return parser
 
@@ -48,9 +47,8 @@ class ShowShareSnapshot(show.ShowOne):
     """Show a share snapshot."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('snapshot', metavar='<snapshot>',
-                            help='Snapshot id or name.')
+        parser = share_cli.add_ref(super().get_parser(prog_name),
+                                   'snapshot', 'snapshot')
         return parser
 
     def take_action(self, parsed_args):
@@ -63,10 +61,8 @@ class DeleteShareSnapshot(command.Command):
     """Delete share snapshots."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('snapshots', metavar='<snapshot>', nargs='+',
-                            help='Snapshot id or name (repeatable).')
-        return parser
+        return share_cli.add_refs(super().get_parser(prog_name),
+                                  'snapshots', 'snapshot')
 
     def take_action(self, parsed_args):
         share_cli.for_each(parsed_args.snapshots,
@@ -103,10 +99,8 @@ class AbandonShareSnapshot(command.Command):
     """Stop managing snapshots; their data stays on the backend."""
 
     def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('snapshots', metavar='<snapshot>', nargs='+',
-                            help='Snapshot id or name (repeatable).')
-        return parser
+        return share_cli.add_refs(super().get_parser(prog_name),
+                                  'snapshots', 'snapshot')
 
     def take_action(self, parsed_args):
         share_cli.for_each(parsed_args.snapshots,

@@ -180,29 +180,36 @@ class API(object):
 
     def delete(self, share_ref):
         """Delete a share that has no snapshots."""
-        share = records.find_share(share_ref)
-        try:
-            records.transition(
-                Share, share.id, constants.SHARE_DELETABLE_STATUSES,
-                {'status': constants.STATUS_DELETING}, 'delete', 'Share',
-                criteria=[records.no_snapshots_criterion(),
-                          records.no_rules_in_transition_criterion()])
-        except exception.InvalidState:
-            self._explain_guard(share.id, 'deleted')
-            raise
+        share = self._claim_removal(share_ref,
+                                    constants.SHARE_DELETABLE_STATUSES,
+                                    constants.STATUS_DELETING, 'delete')
         share.status = constants.STATUS_DELETING
         self._run(delete_flows.delete_share_flow,
                   {'share_id': share.id, 'backend': share.backend,
                    'share': driver_views.share_view(share)},
                   {'share': share.id}, 'delete of share %s' % share.id)
 
-    def _explain_guard(self, share_id, what):
-        count = len(records.list_snapshots(share_id=share_id))
-        if count:
-            raise exception.InvalidShare(
-                reason='share %s has %d snapshot(s) and cannot be %s; '
-                       'delete its snapshots first' % (share_id, count,
-                                                       what))
+    def _claim_removal(self, share_ref, expected, status, action):
+        """Move a share towards removal: no snapshots, no rule in flight.
+
+        :raises InvalidShare: it has snapshots (nothing changed).
+        :raises InvalidState: it is in another status (nothing changed).
+        """
+        share = records.find_share(share_ref)
+        try:
+            records.transition(
+                Share, share.id, expected, {'status': status}, action,
+                'Share', criteria=[
+                    records.no_snapshots_criterion(),
+                    records.no_rules_in_transition_criterion()])
+        except exception.InvalidState:
+            count = len(records.list_snapshots(share_id=share.id))
+            if count:
+                raise exception.InvalidShare(
+                    reason='share %s has %d snapshot(s); %s it after '
+                           'deleting them' % (share.id, count, action))
+            raise
+        return share
 
     def resize(self, share_ref, new_size):
         """Extend or shrink a share to ``new_size`` GiB."""
@@ -298,16 +305,9 @@ class API(object):
 
     def unmanage(self, share_ref):
         """Forget a share, leaving its data on the backend."""
-        share = records.find_share(share_ref)
-        try:
-            records.transition(
-                Share, share.id, constants.SHARE_UNMANAGEABLE_STATUSES,
-                {'status': constants.STATUS_UNMANAGING}, 'abandon', 'Share',
-                criteria=[records.no_snapshots_criterion(),
-                          records.no_rules_in_transition_criterion()])
-        except exception.InvalidState:
-            self._explain_guard(share.id, 'abandoned')
-            raise
+        share = self._claim_removal(share_ref,
+                                    constants.SHARE_UNMANAGEABLE_STATUSES,
+                                    constants.STATUS_UNMANAGING, 'abandon')
         self._run(manage_flows.unmanage_share_flow,
                   {'share_id': share.id, 'backend': share.backend},
                   {'share': share.id}, 'abandon of share %s' % share.id)
