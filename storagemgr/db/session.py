@@ -24,6 +24,28 @@ _ENGINES = {}
 _SESSIONMAKERS = {}
 
 
+def _begin_immediate(conn):
+    # oslo.db emits a plain BEGIN on SQLite. A transaction that reads and
+    # then writes under a plain BEGIN fails at once with "database is
+    # locked" when another process writes meanwhile (SQLite cannot upgrade
+    # its read lock without risking deadlock, so it does not wait). BEGIN
+    # IMMEDIATE takes the write lock up front and waits busy_timeout for
+    # it instead. oslo.db's listener sees the transaction open and skips.
+    if 'in_transaction' not in conn.info:
+        conn.exec_driver_sql('BEGIN IMMEDIATE')
+        conn.info['in_transaction'] = True
+
+
+def _pooled_sqlite_engine(url, **engine_args):
+    # oslo.db gives SQLite files a NullPool, which opens the file and runs
+    # the pragmas for every session (about 1.3 ms each). A file on a local
+    # disk has no server connection to go stale, so keep a small pool.
+    engine_args.update(poolclass=sa.pool.QueuePool, pool_size=5,
+                       max_overflow=10, pool_pre_ping=False)
+    engine_args.setdefault('connect_args', {})['check_same_thread'] = False
+    return engines._create_engine(url, **engine_args)
+
+
 def _sqlite_pragmas(dbapi_conn, _record):
     cursor = dbapi_conn.cursor()
     # WAL lets readers proceed while one process writes; NORMAL sync is
@@ -42,10 +64,13 @@ def connection_url(conf=None):
 
 
 def _make_engine(url):
-    if url.startswith('sqlite:///') and ':memory:' not in url:
+    sqlite_file = url.startswith('sqlite:///') and ':memory:' not in url
+    extra = {}
+    if sqlite_file:
         directory = os.path.dirname(url[len('sqlite:///'):])
         if directory:
             paths.ensure_private_dir(directory)
+        extra['_engine_target'] = _pooled_sqlite_engine
     engine = engines.create_engine(
         url,
         sqlite_fk=False,
@@ -54,9 +79,10 @@ def _make_engine(url):
         pool_timeout=CONF.database.pool_timeout,
         mysql_sql_mode=CONF.database.mysql_sql_mode,
         connection_recycle_time=CONF.database.connection_recycle_time,
-    )
+        **extra)
     if engine.dialect.name == 'sqlite':
         sa.event.listen(engine, 'connect', _sqlite_pragmas)
+        sa.event.listen(engine, 'begin', _begin_immediate, insert=True)
         # Connections opened before the listener existed (oslo.db tests
         # the connection on creation) miss the pragmas: drop them.
         engine.dispose()
