@@ -8,6 +8,7 @@ from cliff import show
 
 from storagemgr.cli import base
 from storagemgr import exception
+from storagemgr.plugins import health
 from storagemgr.share import api as share_api
 
 STRUCTURED = ('export_locations', 'metadata')
@@ -113,8 +114,11 @@ class ShowShare(show.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        return base.show_columns(get_api(self.app).get(parsed_args.share),
-                                 structured=STRUCTURED)
+        record = get_api(self.app).get(parsed_args.share)
+        # Storage health: alerts on what the share's backend sits on.
+        record['alerts'] = health.alerts_for_backend(self.app.registry,
+                                                     record['backend'])
+        return base.show_columns(record, structured=STRUCTURED + ('alerts',))
 
 
 class DeleteShare(command.Command):

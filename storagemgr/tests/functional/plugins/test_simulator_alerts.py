@@ -81,6 +81,12 @@ class TestSimulatorAlerts(base.FunctionalTestCase):
         self.assertEqual(pool_label, backend['storage_resource'])
         self.assertIn(on_disk[0]['id'],
                       {a.get('id') for a in backend['alerts']})
+        # A share on that backend reports the same health.
+        share = self.cli_json('share', 'create', 'NFS', '1', '--backend',
+                              'shares')
+        shown_share = self.cli_json('share', 'show', share['id'])
+        self.assertIn(on_disk[0]['id'],
+                      {a.get('id') for a in shown_share['alerts']})
 
         result = self.cli('storage', 'simulator', 'clear', self.scannable)
         self.assertEqual(0, result.rc, result.err)
