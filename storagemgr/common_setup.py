@@ -20,6 +20,10 @@ def register_logging_opts(conf=CONF):
     global _LOG_REGISTERED
     if not _LOG_REGISTERED:
         logging.register_options(conf)
+        # Schema upgrades on first use are routine; alembic's INFO lines
+        # would only be noise on a user's terminal.
+        logging.set_defaults(default_log_levels=(
+            logging.get_default_log_levels() + ['alembic=WARN']))
         _LOG_REGISTERED = True
 
 
