@@ -49,15 +49,19 @@ class BackendsTestCase(base.FunctionalTestCase):
         self.assertEqual('share', shown['kind'])
 
     def test_embedded_default_needs_no_config(self):
-        env = dict(os.environ, HOME=self.state_path)
+        # A home with no storagemgr.conf anywhere storagemgr looks.
+        home = os.path.join(self.state_path, 'home')
+        os.mkdir(home)
+        env = dict(os.environ, HOME=home)
         env.pop('XDG_STATE_HOME', None)
         result = self.run_script('storagemgr', 'backend', 'list', '-f',
                                  'json', env=env)
         self.assertEqual(0, result.rc, result.err)
         names = {r['name']: r for r in result.json()}
         self.assertEqual({'local-share', 'local-volume'}, set(names))
-        state = os.path.join(self.state_path, '.local', 'state',
-                             'storagemgr')
+        self.assertEqual(['up', 'up'], [names[n]['state'] for n in sorted(
+            names)])
+        state = os.path.join(home, '.local', 'state', 'storagemgr')
         self.assertTrue(os.path.exists(os.path.join(state,
                                                     'storagemgr.sqlite')))
         self.assertEqual(0o700, os.stat(state).st_mode & 0o777)
