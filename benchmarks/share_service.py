@@ -27,11 +27,11 @@ import time
 
 from oslo_config import cfg
 
+from storagemgr.backend import process_registry
 from storagemgr import common_setup
 from storagemgr import context as sm_context
 from storagemgr.db import session as db_session
 from storagemgr.share import api as share_api
-from storagemgr.share import backend_lookup
 
 BACKEND = 'bench'
 TARGET_OVERHEAD_MS = 5.0
@@ -84,7 +84,7 @@ def main(argv=None):
         _configure(state_path)
         api = share_api.API()
         context = sm_context.get_admin_context()
-        driver = backend_lookup.driver_for(BACKEND, context)
+        driver = process_registry.driver_for(BACKEND, 'share', context)
 
         driver_secs = _timed(args.pairs,
                              lambda i: _driver_pair(driver, context, i))

@@ -73,12 +73,6 @@ class StorageManagerApp(app.App):
             process_registry.use_registry(self._registry)
         return self._registry
 
-    def run(self, argv):
-        try:
-            return super().run(argv)
-        except KeyboardInterrupt:
-            common_setup.fail('interrupted', code=130)
-
 
 class _ErrorReporter(object):
     """Stands in for cliff's logger: user errors as one plain line.

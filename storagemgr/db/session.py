@@ -30,7 +30,7 @@ def _begin_immediate(conn):
     # locked" when another process writes meanwhile (SQLite cannot upgrade
     # its read lock without risking deadlock, so it does not wait). BEGIN
     # IMMEDIATE takes the write lock up front and waits busy_timeout for
-    # it instead. oslo.db's listener sees the transaction open and skips.
+    # it instead.
     if 'in_transaction' not in conn.info:
         conn.exec_driver_sql('BEGIN IMMEDIATE')
         conn.info['in_transaction'] = True
@@ -82,7 +82,11 @@ def _make_engine(url):
         **extra)
     if engine.dialect.name == 'sqlite':
         sa.event.listen(engine, 'connect', _sqlite_pragmas)
-        sa.event.listen(engine, 'begin', _begin_immediate, insert=True)
+        # Replace oslo.db's plain BEGIN (its commit and rollback listeners
+        # stay and close the transaction ours opens).
+        for listener in list(engine.dispatch.begin):
+            sa.event.remove(engine, 'begin', listener)
+        sa.event.listen(engine, 'begin', _begin_immediate)
         # Connections opened before the listener existed (oslo.db tests
         # the connection on creation) miss the pragmas: drop them.
         engine.dispose()

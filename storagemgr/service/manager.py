@@ -32,8 +32,11 @@ class Manager(object):
         self.failures = {}
 
     def start(self):
-        """Set up the backends, then resume what a dead process left."""
-        self.registry.setup_all(self.context)
+        """Resume what a dead process left, before anything else runs.
+
+        Backends are set up lazily by whatever needs them first; the stats
+        task (the first periodic task) sets up the rest.
+        """
         for name, state, error in flow_engine.resume_unfinished_flows():
             LOG.info('Resumed flow %(name)s: %(state)s%(error)s',
                      {'name': name, 'state': state,
@@ -63,11 +66,7 @@ class Manager(object):
     def run(self, once=False, tick=1.0):
         self.start()
         if once:
-            # start() already refreshed stats; run_due_tasks runs them
-            # again only if forced, which keeps --once to one pass.
-            self._last_run.update({t.name: self._clock() for t in
-                                   periodic.all_tasks() if t.order == 0})
-            self.run_due_tasks(force=False)
+            self.run_due_tasks()
             self.stop()
             return
         while not self.stop_event.is_set():

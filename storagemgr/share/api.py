@@ -8,12 +8,10 @@ finishes or reverts them if this process dies). Methods return plain
 dicts (see ``storagemgr.share.records``).
 """
 
-import time
 
 from oslo_db import exception as db_exc
-from oslo_log import log as logging
-from taskflow import exceptions as tf_exc
 
+from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
@@ -21,7 +19,6 @@ from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr.share import access_rules
-from storagemgr.share import backend_lookup
 from storagemgr.share import constants
 from storagemgr.share import driver_views
 from storagemgr.share.flows import access as access_flows
@@ -34,7 +31,6 @@ from storagemgr.share.flows import snapshot as snapshot_flows
 from storagemgr.share import model_updates
 from storagemgr.share import records
 
-LOG = logging.getLogger(__name__)
 
 Share = models.Share
 Snapshot = models.ShareSnapshot
@@ -76,37 +72,17 @@ def _display_name(name):
     return name
 
 
-def _run_flow(factory, store, resource, attempts=5):
-    """``run_flow``, retried while SQLite refuses the flow's first save.
-
-    taskflow saves a new logbook with a read followed by a write in one
-    transaction; on SQLite, a concurrent writer makes that write fail at
-    once ("database is locked") instead of waiting. Nothing has run at
-    that point, so trying again is safe.
-    """
-    for attempt in range(attempts):
-        try:
-            return flow_engine.run_flow(factory, store=store,
-                                        resource=resource)
-        except tf_exc.StorageFailure as e:
-            if attempt + 1 == attempts or 'saving logbook' not in str(e):
-                raise
-            LOG.debug('Retrying the start of flow %s: %s',
-                      factory.__name__, e)
-            time.sleep(0.01 * (attempt + 1))
-
-
 class API(object):
     """Shares, share snapshots and access rules of every share backend."""
 
     def __init__(self, registry=None, context=None):
         if registry is not None:
-            backend_lookup.use_registry(registry)
+            process_registry.use_registry(registry)
         self.context = context or sm_context.get_admin_context()
 
     @property
     def registry(self):
-        return backend_lookup.get_registry()
+        return process_registry.get_registry()
 
     # -- helpers ------------------------------------------------------------
 
@@ -118,7 +94,7 @@ class API(object):
     def _run(self, factory, store, resource, operation, passthrough=()):
         """Run a flow; wrap foreign driver exceptions in a clear one."""
         try:
-            _run_flow(factory, store, resource)
+            flow_engine.run_flow(factory, store=store, resource=resource)
         except (exception.StorageManagerException,) + passthrough:
             raise
         except Exception as e:
@@ -155,7 +131,7 @@ class API(object):
             values.update(backend=parent.backend, snapshot_id=snapshot.id)
         else:
             values['backend'] = self._backend_name(backend)
-        backend_lookup.get_backend(values['backend'], self.context)
+        process_registry.get_backend(values['backend'], 'share', self.context)
         with db_session.session_scope() as session:
             if snapshot is not None:
                 records.transition(Snapshot, snapshot.id,
@@ -289,7 +265,7 @@ class API(object):
             raise exception.InvalidInput(
                 reason='export path must be a non-empty single line')
         backend = self._backend_name(backend)
-        backend_lookup.get_backend(backend, self.context)
+        process_registry.get_backend(backend, 'share', self.context)
         share = db_api.create(Share, {
             'share_proto': _protocol(share_proto), 'size': 0,
             'display_name': _display_name(name), 'backend': backend,
@@ -458,7 +434,7 @@ class API(object):
     def get_stats(self, backend=None):
         """Fresh capabilities and capacity of a share backend."""
         name = self._backend_name(backend)
-        driver = backend_lookup.driver_for(name, self.context)
+        driver = process_registry.driver_for(name, 'share', self.context)
         return model_updates.check_stats(
             driver, driver.get_share_stats(refresh=True))
 

@@ -10,10 +10,10 @@ JSON-able values are ever persisted.
 from oslo_log import log as logging
 from taskflow.types import failure as tf_failure
 
+from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.flows import common
 from storagemgr.flows import tasks
-from storagemgr.share import backend_lookup
 
 LOG = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class ShareTask(tasks.StorageTask):
         return sm_context.get_admin_context()
 
     def driver(self, backend):
-        return backend_lookup.driver_for(backend, self.context)
+        return process_registry.driver_for(backend, 'share', self.context)
 
 
 def failed_with(result, *exception_classes):

@@ -7,8 +7,8 @@ from unittest import mock
 
 import ddt
 
+from storagemgr.backend import process_registry
 from storagemgr.cli import app
-from storagemgr.share import backend_lookup
 from storagemgr.tests import base
 
 
@@ -24,7 +24,7 @@ class ShareCliTestCase(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.addCleanup(backend_lookup.use_registry, None)
+        self.addCleanup(process_registry.use_registry, None)
         self.conf_path = self.write_config(
             '[DEFAULT]\nstate_path = @STATE@\nenabled_backends = b1\n'
             '[database]\nconnection = sqlite:///@STATE@/test.sqlite\n'

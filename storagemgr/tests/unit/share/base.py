@@ -1,8 +1,8 @@
 """A test case with the share service on one fake share backend."""
 
+from storagemgr.backend import process_registry
 from storagemgr.db.models import share as models
 from storagemgr.share import api as share_api
-from storagemgr.share import backend_lookup
 from storagemgr.share import constants
 from storagemgr.share import records
 from storagemgr.tests import base
@@ -32,13 +32,13 @@ class ShareTestCase(base.TestCase):
             '[backend_defaults]\ndriver_setup_retries = 0\n'
             '[%s]\nshare_driver = fake\n%s' % (BACKEND, BACKEND,
                                                self.extra_config))
-        self.addCleanup(backend_lookup.use_registry, None)
-        backend_lookup.use_registry(None)
+        self.addCleanup(process_registry.use_registry, None)
+        process_registry.use_registry(None)
         self.api = share_api.API()
 
     @property
     def driver(self):
-        return backend_lookup.driver_for(BACKEND)
+        return process_registry.driver_for(BACKEND, 'share')
 
     def fault(self, method, **kwargs):
         self.driver.set_fault(method, **kwargs)

@@ -4,8 +4,8 @@ from unittest import mock
 
 import ddt
 
+from storagemgr.backend import process_registry
 from storagemgr.service import manager as service_manager
-from storagemgr.share import backend_lookup
 from storagemgr.share import ensure
 from storagemgr.tests.unit.share import base
 
@@ -19,7 +19,7 @@ class EnsureTestCase(base.ShareTestCase):
         self.lost = self.make_share()
         # The backend lost one share (a restart of the fake loses all).
         del self.driver.shares[self.lost['id']]
-        self.registry = backend_lookup.get_registry()
+        self.registry = process_registry.get_registry()
         self.manager = service_manager.Manager(self.registry)
 
     def ensure_all(self):

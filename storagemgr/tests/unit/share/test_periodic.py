@@ -4,8 +4,8 @@ from unittest import mock
 
 import ddt
 
+from storagemgr.backend import process_registry
 from storagemgr.service import manager as service_manager
-from storagemgr.share import backend_lookup
 from storagemgr.share import periodic
 from storagemgr.share import records
 from storagemgr.tests.unit.share import base
@@ -22,7 +22,7 @@ class PollCreatingFromSnapshotTestCase(base.ShareTestCase):
         parent = self.make_share()
         snapshot = self.make_snapshot(parent['id'])
         self.share = self.api.create('NFS', 1, snapshot_id=snapshot['id'])
-        self.registry = backend_lookup.get_registry()
+        self.registry = process_registry.get_registry()
 
     def poll(self):
         return periodic.poll_creating_from_snapshot(self.registry,
