@@ -11,6 +11,7 @@ from storagemgr.conf import backend
 from storagemgr.conf import coordination
 from storagemgr.conf import database
 from storagemgr.conf import default
+from storagemgr.conf import message
 
 CONF = cfg.CONF
 
@@ -20,6 +21,7 @@ def register_opts(conf):
     database.register_opts(conf)
     backend.register_opts(conf)
     coordination.register_opts(conf)
+    message.register_opts(conf)
 
 
 register_opts(CONF)

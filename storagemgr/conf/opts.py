@@ -11,6 +11,7 @@ from storagemgr.conf import backend
 from storagemgr.conf import coordination
 from storagemgr.conf import database
 from storagemgr.conf import default
+from storagemgr.conf import message
 from storagemgr import loading
 
 # Modules whose list_opts() adds groups of their own (storage plugins,
@@ -59,6 +60,7 @@ def list_opts():
             default.list_opts(),
             database.list_opts(),
             coordination.list_opts(),
+            message.list_opts(),
             [(backend_group[0], backend_all)],
             _area_opts())
     ]

@@ -11,6 +11,7 @@ _AREA_MODULES = (
     'storagemgr.db.models.share',
     'storagemgr.db.models.volume',
     'storagemgr.db.models.plugin',
+    'storagemgr.db.models.message',
 )
 
 

@@ -1,0 +1,1 @@
+"""User messages: why an operation on a resource failed (see ``api``)."""
