@@ -1,25 +1,26 @@
 """Periodic tasks of the manager service.
 
 Each area registers its tasks with the ``periodic_task`` decorator in a
-module listed in ``AREA_MODULES``. A task is a function of the manager; it
-runs when its spacing has passed, lowest ``order`` first, so backend stats
-are refreshed before anything that reads them.
+module named by an entry point of the ``storagemgr.periodic_tasks``
+namespace (see setup.cfg), so an installed extension adds its own tasks
+without editing this module. A task is a function of the manager; it runs
+when its spacing has passed, lowest ``order`` first, so backend stats are
+refreshed before anything that reads them.
 """
 
 import collections
-import importlib
+
+from stevedore import extension
+
+from storagemgr import exception
+
+NAMESPACE = 'storagemgr.periodic_tasks'
 
 PeriodicTask = collections.namedtuple(
     'PeriodicTask', ['name', 'func', 'spacing', 'order'])
 
 _TASKS = {}
-
-AREA_MODULES = (
-    'storagemgr.service.backend_tasks',
-    'storagemgr.share.periodic',
-    'storagemgr.volume.periodic',
-    'storagemgr.plugins.periodic',
-)
+_LOADED = []
 
 
 def periodic_task(spacing, order=50, name=None):
@@ -35,15 +36,25 @@ def periodic_task(spacing, order=50, name=None):
     return decorator
 
 
+def _load_failed(manager, entry_point, error):
+    raise exception.StorageManagerException(
+        'periodic task module %s (entry point %r of %s) failed to load: '
+        '%s: %s' % (entry_point.value, entry_point.name, NAMESPACE,
+                    type(error).__name__, error))
+
+
 def load_area_tasks():
-    for module_name in AREA_MODULES:
-        try:
-            importlib.import_module(module_name)
-        except ImportError as e:
-            # An area that is not installed has no tasks; any other import
-            # failure is a bug and must surface.
-            if e.name != module_name:
-                raise
+    """Import every area's task module; a module that fails is an error.
+
+    A silently skipped module would leave a whole area's housekeeping
+    (stats, resuming flows, scans) undone with nothing in the logs.
+    """
+    if _LOADED:
+        return
+    extension.ExtensionManager(
+        NAMESPACE, invoke_on_load=False,
+        on_load_failure_callback=_load_failed)
+    _LOADED.append(True)
 
 
 def all_tasks():

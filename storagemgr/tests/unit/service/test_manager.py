@@ -2,6 +2,9 @@
 
 from unittest import mock
 
+import fixtures
+
+from storagemgr import exception
 from storagemgr.service import manager as service_manager
 from storagemgr.service import periodic
 from storagemgr.tests import base
@@ -66,3 +69,28 @@ class ManagerTestCase(base.TestCase):
         names = [t.name for t in periodic.all_tasks()]
         self.useFixture_patch.start()
         self.assertTrue(names[0].endswith('refresh_backend_stats'))
+
+
+class AreaTaskLoadingTestCase(base.TestCase):
+    """Area task modules come from entry points; a broken one is loud."""
+
+    def test_installed_areas_register_their_tasks(self):
+        names = [t.name for t in periodic.all_tasks()]
+        self.assertIn('storagemgr.service.backend_tasks.'
+                      'resume_orphaned_flows', names)
+
+    def test_module_that_fails_to_import_is_an_error(self):
+        broken = mock.Mock(value='storagemgr.no_such_area')
+        broken.name = 'nosuch'
+
+        def manager(namespace, invoke_on_load, on_load_failure_callback):
+            on_load_failure_callback(
+                None, broken, ImportError('No module named no_such_area'))
+
+        self.useFixture(fixtures.MockPatchObject(periodic, '_LOADED', []))
+        self.useFixture(fixtures.MockPatchObject(
+            periodic.extension, 'ExtensionManager', manager))
+        error = self.assertRaises(exception.StorageManagerException,
+                                  periodic.load_area_tasks)
+        self.assertIn('storagemgr.no_such_area', str(error))
+        self.assertIn('nosuch', str(error))
