@@ -3,30 +3,44 @@
 from oslo_log import log as logging
 
 from storagemgr.db import api as db_api
+from storagemgr.message import api as message_api
 
 LOG = logging.getLogger(__name__)
 
 
 def error_out(model, resource_id, status='error', expected=None,
-              extra=None):
+              extra=None, action=None, detail=None, failures=None,
+              resource_type=None):
     """Put a resource into an error status; never raises.
 
     Used by task reverts: a revert that raises would hide the original
     failure. ``expected`` restricts the write to rows still in one of the
     given statuses (so a revert never overwrites a later transition).
+
+    With ``action`` (what failed: "create", "delete"...), a user message
+    is recorded once the status is written, its detail ``detail`` or else
+    the reason found in ``failures`` (a revert's ``flow_failures``);
+    ``resource_type`` defaults to the one of ``model``.
     """
     values = dict(extra or {}, status=status)
     try:
         if expected is None:
             db_api.update(model, resource_id, values)
-            return True
-        return db_api.conditional_update(model, resource_id, values,
-                                         expected={'status': expected})
+            written = True
+        else:
+            written = db_api.conditional_update(
+                model, resource_id, values, expected={'status': expected})
     except Exception:
         LOG.exception('Could not set %(model)s %(id)s to %(status)s',
                       {'model': model.__name__, 'id': resource_id,
                        'status': status})
         return False
+    if written and action is not None:
+        message_api.record(
+            resource_type or message_api.resource_type_of(model),
+            resource_id, action,
+            detail or message_api.reason(flow_failures=failures))
+    return written
 
 
 def failure_reason(flow_failures):
