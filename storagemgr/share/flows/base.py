@@ -43,10 +43,15 @@ def failure_detail_data(result):
     return data if isinstance(data, dict) else {}
 
 
-def error_out(model, resource_id, status, expected, extra=None):
-    """Set an error status from a revert; logged, never raises."""
+def error_out(model, resource_id, status, expected, extra=None,
+              **message):
+    """Set an error status from a revert; logged, never raises.
+
+    ``message`` (action, detail, failures) is passed on to
+    ``common.error_out`` to record a user message.
+    """
     if common.error_out(model, resource_id, status, expected=list(expected),
-                        extra=extra):
+                        extra=extra, **message):
         LOG.info('%(model)s %(id)s set to %(status)s after a failure.',
                  {'model': model.__name__, 'id': resource_id,
                   'status': status})

@@ -60,7 +60,8 @@ class CreateShareOnBackend(base.ShareTask):
                 LOG.warning('Ignoring export locations of a failed create: '
                             '%s', e)
         base.error_out(models.Share, share_id, constants.STATUS_ERROR,
-                       [constants.STATUS_CREATING], extra=extra)
+                       [constants.STATUS_CREATING], extra=extra,
+                       action='create', failures=kwargs.get('flow_failures'))
 
 
 class RecordShareCreated(base.ShareTask):

@@ -26,9 +26,9 @@ LOG = logging.getLogger(__name__)
 _DELETING = [constants.STATUS_DELETING]
 
 
-def _error_deleting(share_id):
+def _error_deleting(share_id, failures=None):
     base.error_out(models.Share, share_id, constants.STATUS_ERROR_DELETING,
-                   _DELETING)
+                   _DELETING, action='delete', failures=failures)
 
 
 class RemoveShareAccess(base.ShareTask):
@@ -53,7 +53,7 @@ class RemoveShareAccess(base.ShareTask):
                         'access rules go with it.', share_id)
 
     def revert(self, share_id, **kwargs):
-        _error_deleting(share_id)
+        _error_deleting(share_id, kwargs.get('flow_failures'))
 
 
 class DeleteShareOnBackend(base.ShareTask):
@@ -67,7 +67,7 @@ class DeleteShareOnBackend(base.ShareTask):
                         share_id)
 
     def revert(self, share_id, **kwargs):
-        _error_deleting(share_id)
+        _error_deleting(share_id, kwargs.get('flow_failures'))
 
 
 class ForgetShare(base.ShareTask):

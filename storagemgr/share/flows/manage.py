@@ -35,7 +35,8 @@ class ManageShareOnBackend(base.ShareTask):
 
     def revert(self, share_id, **kwargs):
         base.error_out(models.Share, share_id, constants.STATUS_MANAGE_ERROR,
-                       [constants.STATUS_MANAGING], extra=_MANAGE_ERROR)
+                       [constants.STATUS_MANAGING], extra=_MANAGE_ERROR,
+                       action='adopt', failures=kwargs.get('flow_failures'))
 
 
 class RecordShareManaged(base.ShareTask):
@@ -53,7 +54,8 @@ class UnmanageShareOnBackend(base.ShareTask):
     def revert(self, share_id, **kwargs):
         base.error_out(models.Share, share_id,
                        constants.STATUS_UNMANAGE_ERROR,
-                       [constants.STATUS_UNMANAGING])
+                       [constants.STATUS_UNMANAGING],
+                       action='abandon', failures=kwargs.get('flow_failures'))
 
 
 class ManageSnapshotOnBackend(base.ShareTask):
@@ -71,7 +73,8 @@ class ManageSnapshotOnBackend(base.ShareTask):
     def revert(self, snapshot_id, **kwargs):
         base.error_out(models.ShareSnapshot, snapshot_id,
                        constants.STATUS_MANAGE_ERROR,
-                       [constants.STATUS_MANAGING], extra=_MANAGE_ERROR)
+                       [constants.STATUS_MANAGING], extra=_MANAGE_ERROR,
+                       action='adopt', failures=kwargs.get('flow_failures'))
 
 
 class RecordSnapshotManaged(base.ShareTask):
@@ -89,7 +92,8 @@ class UnmanageSnapshotOnBackend(base.ShareTask):
     def revert(self, snapshot_id, **kwargs):
         base.error_out(models.ShareSnapshot, snapshot_id,
                        constants.STATUS_UNMANAGE_ERROR,
-                       [constants.STATUS_UNMANAGING])
+                       [constants.STATUS_UNMANAGING],
+                       action='abandon', failures=kwargs.get('flow_failures'))
 
 
 def manage_share_flow():

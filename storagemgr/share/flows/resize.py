@@ -33,7 +33,8 @@ class ExtendShareOnBackend(base.ShareTask):
     def revert(self, share_id, **kwargs):
         base.error_out(models.Share, share_id,
                        constants.STATUS_EXTENDING_ERROR,
-                       [constants.STATUS_EXTENDING])
+                       [constants.STATUS_EXTENDING],
+                       action='extend', failures=kwargs.get('flow_failures'))
 
 
 class ShrinkShareOnBackend(base.ShareTask):
@@ -49,7 +50,8 @@ class ShrinkShareOnBackend(base.ShareTask):
         else:
             status = constants.STATUS_SHRINKING_ERROR
         base.error_out(models.Share, share_id, status,
-                       [constants.STATUS_SHRINKING])
+                       [constants.STATUS_SHRINKING],
+                       action='shrink', failures=kwargs.get('flow_failures'))
 
 
 class RecordExtended(base.ShareTask):

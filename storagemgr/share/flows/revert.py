@@ -34,7 +34,8 @@ class RevertShareOnBackend(base.ShareTask):
     def revert(self, share_id, snapshot_id, **kwargs):
         base.error_out(models.Share, share_id,
                        constants.STATUS_REVERTING_ERROR,
-                       [constants.STATUS_REVERTING])
+                       [constants.STATUS_REVERTING],
+                       action='revert', failures=kwargs.get('flow_failures'))
         base.error_out(models.ShareSnapshot, snapshot_id,
                        constants.STATUS_AVAILABLE,
                        [constants.STATUS_RESTORING])

@@ -40,7 +40,8 @@ class CreateSnapshotOnBackend(base.ShareTask):
 
     def revert(self, snapshot_id, **kwargs):
         base.error_out(models.ShareSnapshot, snapshot_id,
-                       constants.STATUS_ERROR, [constants.STATUS_CREATING])
+                       constants.STATUS_ERROR, [constants.STATUS_CREATING],
+                       action='create', failures=kwargs.get('flow_failures'))
 
 
 class RecordSnapshotCreated(base.ShareTask):
@@ -63,7 +64,8 @@ class DeleteSnapshotOnBackend(base.ShareTask):
     def revert(self, snapshot_id, **kwargs):
         base.error_out(models.ShareSnapshot, snapshot_id,
                        constants.STATUS_ERROR_DELETING,
-                       [constants.STATUS_DELETING])
+                       [constants.STATUS_DELETING],
+                       action='delete', failures=kwargs.get('flow_failures'))
 
 
 class ForgetSnapshot(base.ShareTask):
