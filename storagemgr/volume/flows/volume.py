@@ -45,7 +45,8 @@ class CreateVolumeOnBackendTask(tasks.StorageTask):
 
     def revert(self, volume_id, **kwargs):
         common.error_out(models.Volume, volume_id, c.VOLUME_ERROR,
-                         expected=[c.VOLUME_CREATING])
+                         expected=[c.VOLUME_CREATING],
+                         action='create', failures=kwargs.get('flow_failures'))
 
 
 class MarkVolumeAvailableTask(tasks.StorageTask):
@@ -68,7 +69,8 @@ class DeleteVolumeOnBackendTask(tasks.StorageTask):
 
     def revert(self, volume_id, **kwargs):
         common.error_out(models.Volume, volume_id, c.VOLUME_ERROR_DELETING,
-                         expected=[c.VOLUME_DELETING])
+                         expected=[c.VOLUME_DELETING],
+                         action='delete', failures=kwargs.get('flow_failures'))
 
 
 class RemoveVolumeRecordTask(tasks.StorageTask):
@@ -89,7 +91,8 @@ class ExtendVolumeOnBackendTask(tasks.StorageTask):
 
     def revert(self, volume_id, **kwargs):
         common.error_out(models.Volume, volume_id, c.VOLUME_ERROR_EXTENDING,
-                         expected=[c.VOLUME_EXTENDING])
+                         expected=[c.VOLUME_EXTENDING],
+                         action='extend', failures=kwargs.get('flow_failures'))
 
 
 class RecordNewSizeTask(tasks.StorageTask):
