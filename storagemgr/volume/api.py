@@ -97,6 +97,129 @@ def _no_rows(model, *conditions):
     return ~sa.exists().where(*conditions)
 
 
+class _Changed(Exception):
+    """A claim matched no row: roll the whole transaction back."""
+
+
+class _GroupDeletePlan(object):
+    """What deleting one group involves, as read before claiming it."""
+
+    def __init__(self, group, cgsnapshots, volumes, snapshots):
+        self.group = group
+        self.cgsnapshots = cgsnapshots
+        self.volumes = volumes
+        self.snapshots = snapshots
+
+    def refuse_if_busy(self):
+        """Refuse, naming the culprit, what the claim would refuse."""
+        busy = ['group snapshot %s is %s' % (r.id, r.status)
+                for r in self.cgsnapshots
+                if r.status not in c.GROUP_DELETABLE_STATUSES]
+        busy += ['volume %s is %s' % (r.id, r.status) for r in self.volumes
+                 if r.status not in c.DELETABLE_STATUSES]
+        busy += ['snapshot %s is %s' % (r.id, r.status)
+                 for r in self.snapshots
+                 if r.status not in c.DELETABLE_STATUSES]
+        cgsnapshot_ids = {r.id for r in self.cgsnapshots}
+        busy += ['snapshot %s of volume %s belongs to group snapshot %s of '
+                 'another group' % (r.id, r.volume_id, r.cgsnapshot_id)
+                 for r in self.snapshots
+                 if r.cgsnapshot_id and r.cgsnapshot_id not in cgsnapshot_ids]
+        busy += ['consistency group %s is being created from it' % r.id
+                 for r in db_api.query(
+                     models.ConsistencyGroup, status=c.GROUP_CREATING)
+                 if r.source_cgid == self.group.id or
+                 r.cgsnapshot_id in cgsnapshot_ids]
+        snapshot_ids = {r.id for r in self.snapshots}
+        volume_ids = {r.id for r in self.volumes}
+        busy += ['volume %s is being created from it' % r.id
+                 for r in db_api.query(models.Volume,
+                                       status=c.VOLUME_CREATING)
+                 if r.snapshot_id in snapshot_ids or
+                 r.source_volid in volume_ids]
+        if busy:
+            raise exception.InvalidConsistencyGroup(
+                reason='consistency group %s not deleted, nothing was '
+                       'changed: %s' % (self.group.id, '; '.join(busy)))
+
+    def guards(self, force):
+        """Every condition the group's claim checks, as WHERE clauses."""
+        group_id = self.group.id
+        cgs, vol, snap = models.CGSnapshot, models.Volume, \
+            models.VolumeSnapshot
+        grp = models.ConsistencyGroup
+        cgsnapshot_ids = [r.id for r in self.cgsnapshots]
+        volume_ids = [r.id for r in self.volumes]
+        snapshot_ids = [r.id for r in self.snapshots]
+        if not force:
+            return [_no_rows(cgs, cgs.consistencygroup_id == group_id),
+                    _no_rows(vol, vol.consistencygroup_id == group_id),
+                    _no_rows(grp, grp.source_cgid == group_id,
+                             grp.status == c.GROUP_CREATING)]
+        return [
+            # Nothing joined since it was read ...
+            _no_rows(cgs, cgs.consistencygroup_id == group_id,
+                     cgs.id.notin_(cgsnapshot_ids)),
+            _no_rows(vol, vol.consistencygroup_id == group_id,
+                     vol.id.notin_(volume_ids)),
+            _no_rows(snap, sa.or_(snap.volume_id.in_(volume_ids),
+                                  snap.cgsnapshot_id.in_(cgsnapshot_ids)),
+                     snap.id.notin_(snapshot_ids)),
+            # ... nothing in it is busy ...
+            _no_rows(cgs, cgs.consistencygroup_id == group_id,
+                     cgs.status.notin_(list(c.GROUP_DELETABLE_STATUSES))),
+            _no_rows(vol, vol.consistencygroup_id == group_id,
+                     vol.status.notin_(list(c.DELETABLE_STATUSES))),
+            _no_rows(snap, snap.id.in_(snapshot_ids),
+                     snap.status.notin_(list(c.DELETABLE_STATUSES))),
+            # ... and nothing is being made from it.
+            _no_rows(grp, grp.status == c.GROUP_CREATING,
+                     sa.or_(grp.source_cgid == group_id,
+                            grp.cgsnapshot_id.in_(cgsnapshot_ids))),
+            _no_rows(vol, vol.status == c.VOLUME_CREATING,
+                     sa.or_(vol.snapshot_id.in_(snapshot_ids),
+                            vol.source_volid.in_(volume_ids))),
+        ]
+
+    def claim_dependants(self, session):
+        """Move every dependant to deleting from the status it was read in.
+
+        Runs in the group claim's transaction; a row that changed since it
+        was read raises ``_Changed``, which rolls the group claim back too.
+        """
+        claims = [(models.CGSnapshot, r, {'consistencygroup_id':
+                                          self.group.id})
+                  for r in self.cgsnapshots]
+        claims += [(models.VolumeSnapshot, r, {}) for r in self.snapshots]
+        claims += [(models.Volume, r, {'consistencygroup_id': self.group.id})
+                   for r in self.volumes]
+        for model, row, expected in claims:
+            if not db_api.conditional_update(
+                    model, row.id, {'status': 'deleting'},
+                    expected=dict(expected, status=row.status),
+                    session=session):
+                raise _Changed()
+
+
+def _read_group_for_delete(group):
+    cgsnapshots = db_api.query(models.CGSnapshot,
+                               consistencygroup_id=group.id,
+                               order_by=models.CGSnapshot.id)
+    volumes = db_api.query(models.Volume, consistencygroup_id=group.id,
+                           order_by=models.Volume.id)
+    snapshots = {}
+    if volumes:
+        for row in db_api.query(models.VolumeSnapshot,
+                                volume_id=[v.id for v in volumes]):
+            snapshots[row.id] = row
+    if cgsnapshots:
+        for row in db_api.query(models.VolumeSnapshot,
+                                cgsnapshot_id=[r.id for r in cgsnapshots]):
+            snapshots[row.id] = row
+    return _GroupDeletePlan(group, cgsnapshots, volumes,
+                            [snapshots[k] for k in sorted(snapshots)])
+
+
 class API(object):
     """Volumes, snapshots, consistency groups and group snapshots."""
 
@@ -388,56 +511,48 @@ class API(object):
 
         Without ``force`` a group that has volumes or group snapshots is
         refused; with it, its group snapshots and the snapshots of its
-        volumes are deleted first.
+        volumes go too. Everything is claimed first, in one transaction:
+        the group by one conditional UPDATE whose WHERE holds every guard,
+        then each dependant row from the status it was read in. Only then
+        is anything deleted, so a refused request has changed nothing.
         """
         group = _find(models.ConsistencyGroup, ref)
-        cgsnapshots = db_api.query(models.CGSnapshot,
-                                   consistencygroup_id=group.id)
-        volumes = db_api.query(models.Volume, consistencygroup_id=group.id)
-        if not force and (cgsnapshots or volumes):
+        plan = _read_group_for_delete(group)
+        if not force and (plan.cgsnapshots or plan.volumes):
             raise exception.InvalidConsistencyGroup(
                 reason='consistency group %s has %d group snapshot(s) and '
                        '%d volume(s); delete them first or use --force' % (
-                           group.id, len(cgsnapshots), len(volumes)))
-        if group.status not in (c.GROUP_AVAILABLE, c.GROUP_ERROR):
+                           group.id, len(plan.cgsnapshots),
+                           len(plan.volumes)))
+        if group.status not in c.GROUP_DELETABLE_STATUSES:
             _refuse_state('Consistency group', group, 'delete',
-                          ['available', 'error'])
-        busy = [v.id for v in volumes
-                if v.status not in c.DELETABLE_STATUSES]
-        if busy:
+                          c.GROUP_DELETABLE_STATUSES)
+        plan.refuse_if_busy()
+        try:
+            with db_session.session_scope() as session:
+                if not db_api.conditional_update(
+                        models.ConsistencyGroup, group.id,
+                        {'status': c.GROUP_DELETING},
+                        expected={'status':
+                                  list(c.GROUP_DELETABLE_STATUSES)},
+                        criteria=plan.guards(force), session=session):
+                    raise _Changed()
+                plan.claim_dependants(session)
+        except _Changed:
+            current = _find(models.ConsistencyGroup, group.id)
             raise exception.InvalidConsistencyGroup(
-                reason='volume(s) %s of consistency group %s are busy' % (
-                    ', '.join(busy), group.id))
-        for cgsnapshot in cgsnapshots:
-            self._delete_cgsnapshot(cgsnapshot)
-        for volume in volumes:
-            for snapshot in db_api.query(models.VolumeSnapshot,
-                                         volume_id=volume.id,
-                                         cgsnapshot_id=None):
-                self._delete_snapshot(snapshot)
-        no_dependants = [
-            _no_rows(models.CGSnapshot,
-                     models.CGSnapshot.consistencygroup_id == group.id),
-            _no_rows(models.ConsistencyGroup,
-                     models.ConsistencyGroup.source_cgid == group.id,
-                     models.ConsistencyGroup.status == c.GROUP_CREATING)]
-        if not db_api.conditional_update(
-                models.ConsistencyGroup, group.id,
-                {'status': c.GROUP_DELETING},
-                expected={'status': [c.GROUP_AVAILABLE, c.GROUP_ERROR]},
-                criteria=no_dependants):
-            raise exception.InvalidConsistencyGroup(
-                reason='consistency group %s changed meanwhile (status %s, '
-                       'or it gained a group snapshot or a dependant); not '
-                       'deleted' % (group.id, _find(
-                           models.ConsistencyGroup, group.id).status))
-        for volume in volumes:
-            db_api.conditional_update(
-                models.Volume, volume.id, {'status': c.VOLUME_DELETING},
-                expected={'status': list(c.DELETABLE_STATUSES)})
+                reason='consistency group %s (now %s) or its volumes, '
+                       'snapshots or group snapshots changed while it was '
+                       'being claimed; nothing was deleted, try again' % (
+                           group.id, current.status))
         _run_group_flow(group_flows.delete_group_flow,
                         'delete consistency group', group.id,
-                        group_id=group.id)
+                        group_id=group.id,
+                        cgsnapshot_ids=[r.id for r in plan.cgsnapshots],
+                        snapshot_ids=[r.id for r in plan.snapshots
+                                      if not r.cgsnapshot_id],
+                        volume_statuses={v.id: v.status
+                                         for v in plan.volumes})
 
     # Consistency group snapshots -------------------------------------------
 

@@ -59,6 +59,9 @@ VALID_REMOVE_VOLUME_STATUSES = (VOLUME_AVAILABLE, 'in-use', VOLUME_ERROR,
 DELETABLE_STATUSES = (VOLUME_AVAILABLE, VOLUME_ERROR,
                       VOLUME_ERROR_DELETING, VOLUME_ERROR_EXTENDING)
 
+# What a group or group snapshot must be to be deleted.
+GROUP_DELETABLE_STATUSES = (GROUP_AVAILABLE, GROUP_ERROR)
+
 # Keys a driver's model update may set, per resource.
 VOLUME_UPDATE_KEYS = frozenset(['status', 'provider_location', 'size'])
 SNAPSHOT_UPDATE_KEYS = frozenset(['status', 'provider_location', 'size'])

@@ -46,6 +46,11 @@ def _outcome(group_status, members, failed=False, reason=None,
             'members': members, 'add': list(add), 'remove': list(remove)}
 
 
+def failed_outcome(members, reason):
+    """A failed operation the driver was never asked to do."""
+    return _outcome(c.GROUP_ERROR, members, True, reason)
+
+
 def _describe(error):
     return '%s: %s' % (type(error).__name__, error)
 

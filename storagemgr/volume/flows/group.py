@@ -20,6 +20,8 @@ from storagemgr.flows import common
 from storagemgr.flows import tasks
 from storagemgr.volume import constants as c
 from storagemgr.volume import driver_views
+from storagemgr.volume.flows import group_snapshot as group_snapshot_flows
+from storagemgr.volume.flows import snapshot as snapshot_flows
 from storagemgr.volume import generic
 from storagemgr.volume import group_updates
 
@@ -145,12 +147,61 @@ def update_group_flow():
         UpdateGroupOnBackendTask(), WriteGroupOutcomeTask())
 
 
+class DeleteGroupDependantsTask(tasks.StorageTask):
+    """A forced delete: the group's snapshots go before the group.
+
+    Each is deleted as its own delete would do it and leaves the same
+    statuses when the driver fails. Rows already gone (a resumed flow)
+    are skipped. Provides the reason the group must not be deleted, or
+    None.
+    """
+    default_provides = 'dependants_failure'
+
+    def execute(self, group_id, cgsnapshot_ids=(), snapshot_ids=()):
+        failures = []
+        for cgsnapshot_id in cgsnapshot_ids or ():
+            if db_api.get_by(models.CGSnapshot, id=cgsnapshot_id) is None:
+                continue
+            outcome = group_snapshot_flows.delete_now(cgsnapshot_id)
+            if outcome.get('failed'):
+                failures.append('group snapshot %s: %s' % (
+                    cgsnapshot_id, outcome.get('reason')))
+        for snapshot_id in snapshot_ids or ():
+            if db_api.get_by(models.VolumeSnapshot, id=snapshot_id) is None:
+                continue
+            try:
+                snapshot_flows.delete_now(snapshot_id)
+            except Exception as e:  # any driver exception, any class
+                failures.append('snapshot %s: %s: %s' % (
+                    snapshot_id, type(e).__name__, e))
+        return '; '.join(failures) or None
+
+    def revert(self, group_id, cgsnapshot_ids=(), snapshot_ids=(),
+               **kwargs):
+        for cgsnapshot_id in cgsnapshot_ids or ():
+            group_snapshot_flows.error_out_deleting(cgsnapshot_id)
+        for snapshot_id in snapshot_ids or ():
+            common.error_out(models.VolumeSnapshot, snapshot_id,
+                             c.SNAPSHOT_ERROR_DELETING,
+                             expected=[c.SNAPSHOT_DELETING])
+
+
 class DeleteGroupOnBackendTask(tasks.StorageTask):
     default_provides = 'outcome'
 
-    def execute(self, group_id):
+    def execute(self, group_id, dependants_failure=None,
+                volume_statuses=None):
         group, driver = _group_and_driver(group_id)
         volumes = _group_volumes(group_id)
+        if dependants_failure:
+            # The volumes were not touched: they go back to what they were.
+            statuses = volume_statuses or {}
+            members = {v.id: {'status': statuses.get(v.id, c.VOLUME_ERROR)}
+                       for v in volumes}
+            return group_updates.failed_outcome(
+                members, 'its snapshots could not all be deleted, so the '
+                         'group and its volumes were kept: %s' %
+                dependants_failure)
         label, returned, error = generic.call_group_method(
             driver, 'delete_consistencygroup',
             sm_context.get_admin_context(), driver_views.group_view(group),
@@ -166,4 +217,5 @@ class DeleteGroupOnBackendTask(tasks.StorageTask):
 
 def delete_group_flow():
     return linear_flow.Flow('delete_consistencygroup').add(
-        DeleteGroupOnBackendTask(), WriteGroupOutcomeTask())
+        DeleteGroupDependantsTask(), DeleteGroupOnBackendTask(),
+        WriteGroupOutcomeTask())

@@ -69,16 +69,38 @@ def create_group_snapshot_flow():
         CreateGroupSnapshotOnBackendTask(), WriteGroupSnapshotOutcomeTask())
 
 
+def delete_on_backend(cgsnapshot_id):
+    """Have the driver delete a group snapshot; return the outcome."""
+    cgsnapshot, driver, snapshots = _load(cgsnapshot_id)
+    label, returned, error = generic.call_group_method(
+        driver, 'delete_cgsnapshot', sm_context.get_admin_context(),
+        cgsnapshot, snapshots)
+    return group_updates.apply_delete_group_snapshot_update(
+        label, [s['id'] for s in snapshots], returned, error)
+
+
+def delete_now(cgsnapshot_id):
+    """Delete a group snapshot claimed as ``deleting``, in this task.
+
+    For a flow that deletes it as one of its steps (a forced group
+    delete); returns the outcome written.
+    """
+    outcome = delete_on_backend(cgsnapshot_id)
+    group_updates.write_group_outcome(models.CGSnapshot, cgsnapshot_id,
+                                      models.VolumeSnapshot, outcome)
+    return outcome
+
+
+def error_out_deleting(cgsnapshot_id):
+    """Revert helper: a group snapshot left deleting becomes error."""
+    _error_out(cgsnapshot_id, [c.SNAPSHOT_DELETING])
+
+
 class DeleteGroupSnapshotOnBackendTask(tasks.StorageTask):
     default_provides = 'outcome'
 
     def execute(self, cgsnapshot_id):
-        cgsnapshot, driver, snapshots = _load(cgsnapshot_id)
-        label, returned, error = generic.call_group_method(
-            driver, 'delete_cgsnapshot', sm_context.get_admin_context(),
-            cgsnapshot, snapshots)
-        return group_updates.apply_delete_group_snapshot_update(
-            label, [s['id'] for s in snapshots], returned, error)
+        return delete_on_backend(cgsnapshot_id)
 
     def revert(self, cgsnapshot_id, **kwargs):
         _error_out(cgsnapshot_id, [c.SNAPSHOT_DELETING])

@@ -44,10 +44,30 @@ def create_snapshot_flow():
         CreateSnapshotOnBackendTask(), MarkSnapshotAvailableTask())
 
 
+def delete_on_backend(snapshot_id):
+    view, driver = _snapshot_and_driver(snapshot_id)
+    driver.delete_snapshot(view)
+
+
+def delete_now(snapshot_id):
+    """Delete a snapshot claimed as ``deleting``, in this task.
+
+    For a flow that deletes it as one of its steps; a driver failure of
+    any class leaves it ``error_deleting`` and is raised.
+    """
+    try:
+        delete_on_backend(snapshot_id)
+    except Exception:
+        common.error_out(models.VolumeSnapshot, snapshot_id,
+                         c.SNAPSHOT_ERROR_DELETING,
+                         expected=[c.SNAPSHOT_DELETING])
+        raise
+    db_api.delete(models.VolumeSnapshot, snapshot_id)
+
+
 class DeleteSnapshotOnBackendTask(tasks.StorageTask):
     def execute(self, snapshot_id):
-        view, driver = _snapshot_and_driver(snapshot_id)
-        driver.delete_snapshot(view)
+        delete_on_backend(snapshot_id)
 
     def revert(self, snapshot_id, **kwargs):
         common.error_out(models.VolumeSnapshot, snapshot_id,

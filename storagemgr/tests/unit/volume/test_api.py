@@ -2,6 +2,8 @@
 
 import ddt
 
+from storagemgr.db import api as db_api
+from storagemgr.db.models import volume as models
 from storagemgr import exception
 from storagemgr.tests import base
 from storagemgr.tests.unit.volume import fakes
@@ -207,3 +209,92 @@ class TestNativeFakeGroups(base.TestCase):
         self.assertIn('create_cgsnapshot', driver.calls)
         api.delete_group('g', force=True)
         self.assertEqual({}, driver.volumes)
+
+
+class TestRefusedGroupDeleteKeepsEverything(base.TestCase):
+    """Defect 3: a refused forced delete must not have deleted anything."""
+
+    def setUp(self):
+        super().setUp()
+        self.api, self.driver = fakes.make_api(self)
+        self.group = self.api.create_group('g')
+        self.volume = self.api.create_volume('v', size=1,
+                                             group=self.group['id'])
+
+    def _snapshot_state(self):
+        return (sorted((s['id'], s['status'])
+                       for s in self.api.list_snapshots()),
+                sorted((s['id'], s['status'])
+                       for s in self.api.list_cgsnapshots()),
+                sorted(self.driver.snapshots))
+
+    def test_second_group_snapshot_creating_refuses_before_deleting(self):
+        self.api.create_cgsnapshot('g', 'first')
+        # A second group snapshot still being taken by another process.
+        db_api.create(models.CGSnapshot, {
+            'name': 'second', 'consistencygroup_id': self.group['id'],
+            'status': 'creating'})
+        before = self._snapshot_state()
+        self.assertRaises(exception.StorageManagerException,
+                          self.api.delete_group, 'g', force=True)
+        self.assertEqual(before, self._snapshot_state())
+        self.assertEqual('available',
+                         self.api.get_cgsnapshot('first')['status'])
+        self.assertEqual('available', self.api.get_group('g')['status'])
+        self.assertEqual('available', self.api.get_volume('v')['status'])
+        self.assertNotIn('delete_cgsnapshot', self.driver.calls)
+
+    def test_volume_snapshot_creating_refuses_before_deleting(self):
+        self.api.create_snapshot('v', 'plain')
+        db_api.create(models.VolumeSnapshot, {
+            'name': 'busy', 'volume_id': self.volume['id'], 'size': 1,
+            'status': 'creating'})
+        before = self._snapshot_state()
+        self.assertRaises(exception.StorageManagerException,
+                          self.api.delete_group, 'g', force=True)
+        self.assertEqual(before, self._snapshot_state())
+        self.assertEqual('available', self.api.get_group('g')['status'])
+        self.assertNotIn('delete_snapshot', self.driver.calls)
+
+    def test_refusal_names_the_busy_group_snapshot(self):
+        self.api.create_cgsnapshot('g', 'first')
+        busy = db_api.create(models.CGSnapshot, {
+            'name': 'second', 'consistencygroup_id': self.group['id'],
+            'status': 'creating'})
+        error = self.assertRaises(exception.InvalidConsistencyGroup,
+                                  self.api.delete_group, 'g', force=True)
+        self.assertIn(busy.id, str(error))
+        self.assertIn('creating', str(error))
+
+    def test_forced_delete_still_removes_everything(self):
+        self.api.create_cgsnapshot('g', 'first')
+        self.api.create_snapshot('v', 'plain')
+        self.api.delete_group('g', force=True)
+        self.assertEqual([], self.api.list_groups())
+        self.assertEqual([], self.api.list_volumes())
+        self.assertEqual([], self.api.list_snapshots())
+        self.assertEqual([], self.api.list_cgsnapshots())
+        self.assertEqual({}, self.driver.snapshots)
+
+    def test_failed_snapshot_delete_keeps_group_and_volumes(self):
+        self.api.create_snapshot('v', 'plain')
+        self.driver.set_fault('delete_snapshot', exception=ForeignError('x'))
+        self.assertRaises(exception.VolumeDriverException,
+                          self.api.delete_group, 'g', force=True)
+        self.assertEqual('error', self.api.get_group('g')['status'])
+        self.assertEqual('available', self.api.get_volume('v')['status'])
+        self.assertEqual('error_deleting',
+                         self.api.get_snapshot('plain')['status'])
+        self.assertIn(self.volume['id'], self.driver.volumes)
+        self.assertNotIn('delete_consistencygroup', self.driver.calls)
+
+    def test_failed_group_snapshot_delete_keeps_group_and_volumes(self):
+        self.api.create_cgsnapshot('g', 'first')
+        self.driver.set_fault('delete_cgsnapshot',
+                              exception=ForeignError('x'))
+        self.assertRaises(exception.VolumeDriverException,
+                          self.api.delete_group, 'g', force=True)
+        self.assertEqual('error', self.api.get_group('g')['status'])
+        self.assertEqual('available', self.api.get_volume('v')['status'])
+        self.assertEqual('error', self.api.get_cgsnapshot('first')['status'])
+        self.assertIn(self.volume['id'], self.driver.volumes)
