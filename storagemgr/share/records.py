@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
 from storagemgr import exception
+from storagemgr.message import api as message_api
 from storagemgr.share import constants
 from storagemgr.share import driver_views
 
@@ -85,6 +86,7 @@ def share_record(row):
             row.export_locations),
         'snapshot_id': row.snapshot_id,
         'metadata': dict(row.share_metadata or {}),
+        'failure_reason': message_api.failure_detail(row),
         'created_at': _iso(row.created_at),
         'updated_at': _iso(row.updated_at),
     }
@@ -100,6 +102,7 @@ def snapshot_record(row):
         'provider_location': row.provider_location,
         'export_locations': driver_views.export_locations(
             row.export_locations),
+        'failure_reason': message_api.failure_detail(row),
         'created_at': _iso(row.created_at),
         'updated_at': _iso(row.updated_at),
     }

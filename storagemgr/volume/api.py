@@ -15,6 +15,7 @@ from storagemgr.db.models import volume as models
 from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
+from storagemgr.message import api as message_api
 from storagemgr.volume import constants as c
 from storagemgr.volume.flows import group as group_flows
 from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
@@ -39,6 +40,7 @@ def record(row):
     for key in ('created_at', 'updated_at'):
         if values.get(key) is not None:
             values[key] = values[key].isoformat()
+    values['failure_reason'] = message_api.failure_detail(row)
     return values
 
 
