@@ -48,6 +48,25 @@ def get_lock(name):
     return get_coordinator().get_lock(('storagemgr-' + name).encode())
 
 
+def remove_lock(name):
+    """Remove the file behind lock ``name`` once nobody needs it again.
+
+    Only for names that are never locked again for a new purpose: a flow's
+    lock, once its flow is forgotten (a late taker of an unlinked file
+    finds the flow gone and does nothing). Other backends keep no files.
+    """
+    url = CONF.coordination.backend_url
+    if not url.startswith('file://'):
+        return
+    path = os.path.join(url[len('file://'):], 'storagemgr-' + name)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        LOG.debug('Could not remove lock file %s: %s', path, e)
+
+
 def stop():
     global _coordinator
     with _LOCK:

@@ -189,6 +189,11 @@ class FlowResumeError(StorageManagerException):
 # Shares (storagemgr.share)
 # ---------------------------------------------------------------------------
 
+class OperationInterrupted(StorageManagerException):
+    """A task was interrupted (KeyboardInterrupt, SystemExit) mid-call."""
+    msg_fmt = _("%(task)s was interrupted by %(signal)s")
+
+
 class ShareBackendException(StorageManagerException):
     """A share backend failed to do what it was asked."""
     msg_fmt = _("Share backend error: %(msg)s")

@@ -132,6 +132,24 @@ def session_scope(url=None):
         session.close()
 
 
+@contextlib.contextmanager
+def session_on(connection):
+    """A session joined to ``connection``'s open transaction.
+
+    Its work is flushed into that transaction; whoever opened the
+    transaction commits or rolls it back, so several pieces of work (a
+    state transition and the flow that carries it out, say) land in one
+    commit.
+    """
+    session = orm.Session(bind=connection, expire_on_commit=False,
+                          join_transaction_mode='conservative_savepoint')
+    try:
+        yield session
+        session.flush()
+    finally:
+        session.close()
+
+
 def dispose_all():
     """Forget every engine (tests, and forked child processes)."""
     with _LOCK:

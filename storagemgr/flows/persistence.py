@@ -50,9 +50,37 @@ class _HeldConnectionEngine(object):
             self._local.connection = conn
         return conn
 
+    def _in_unit(self):
+        return getattr(self._local, 'unit', False)
+
+    @contextlib.contextmanager
+    def unit_of_work(self):
+        """One transaction around everything saved on this thread inside.
+
+        taskflow's own ``begin()`` calls join it instead of committing on
+        their own, so a caller can make its state transition and save a
+        whole new flow in one commit: both happen, or neither does.
+        """
+        if self._in_unit():
+            raise RuntimeError('unit of work already open on this thread')
+        conn = self._connection()
+        try:
+            with conn.begin():
+                self._local.unit = True
+                try:
+                    yield conn
+                finally:
+                    self._local.unit = False
+        except BaseException:
+            self._drop_if_broken(conn)
+            raise
+
     @contextlib.contextmanager
     def begin(self):
         conn = self._connection()
+        if self._in_unit():
+            yield conn
+            return
         try:
             with conn.begin():
                 yield conn
@@ -69,7 +97,8 @@ class _HeldConnectionEngine(object):
             self._drop_if_broken(conn)
             raise
         finally:
-            if not conn.closed and conn.in_transaction():
+            if (not self._in_unit() and not conn.closed and
+                    conn.in_transaction()):
                 conn.rollback()
 
     def _drop_if_broken(self, conn):
@@ -187,6 +216,10 @@ class SharedEngineBackend(impl_sqlalchemy.SQLAlchemyBackend):
 
     def get_connection(self):
         return self._connection
+
+    def unit_of_work(self):
+        """See ``_HeldConnectionEngine.unit_of_work``; yields a connection."""
+        return self._held_engine.unit_of_work()
 
     def close(self):
         # The engine belongs to storagemgr.db.session, which disposes of it.
