@@ -271,9 +271,35 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
         return {'provider_location': path}
 
     def delete_snapshot(self, context, snapshot, share_server=None):
-        path = self._snapshot_path(snapshot['id'])
-        files.remove_tree(path)
-        self.store.delete(state.SNAPSHOTS, snapshot['id'])
+        with self.store.locked():
+            path = self._snapshot_path(snapshot['id'])
+            owner = self._snapshot_owner(path, snapshot['id'])
+            if owner is None:
+                files.remove_tree(path)
+            else:
+                # Two records on one directory (adopted before adopt
+                # checked ownership): forget ours, keep the other's data.
+                LOG.warning('Snapshot %(id)s shares %(path)s with snapshot '
+                            '%(owner)s; its files are kept.',
+                            {'id': snapshot['id'], 'path': path,
+                             'owner': owner})
+            self.store.delete(state.SNAPSHOTS, snapshot['id'])
+
+    def _snapshot_owner(self, path, snapshot_id):
+        """Another snapshot record that owns ``path``, or None.
+
+        A record owns the path it recorded or, when it recorded none,
+        ``<snapshot root>/<its id>``. Paths are compared resolved.
+        """
+        wanted = os.path.realpath(path)
+        for other_id, record in self.store.list(state.SNAPSHOTS).items():
+            if other_id == snapshot_id:
+                continue
+            owned = record.get('path') or os.path.join(
+                self._snapshot_root, other_id)
+            if os.path.realpath(owned) == wanted:
+                return other_id
+        return None
 
     def revert_to_snapshot(self, context, snapshot, share_access_rules,
                            snapshot_access_rules, share_server=None):
@@ -387,6 +413,15 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
                     'path': path, 'parent': parent})
         if os.path.islink(candidate) or not os.path.isdir(candidate):
             raise error_cls(reason=_('%s is not a directory') % candidate)
+        # No link anywhere between the root and the candidate: the
+        # resolved path must be the candidate under the resolved root.
+        real_root = os.path.realpath(self.root)
+        relative = os.path.relpath(candidate, self.root)
+        if (relative.startswith(os.pardir) or os.path.realpath(candidate) !=
+                os.path.join(real_root, relative)):
+            raise error_cls(reason=_(
+                '%(path)s resolves outside %(root)s') % {
+                    'path': candidate, 'root': self.root})
         return candidate
 
     def manage_existing(self, share, driver_options):
@@ -398,13 +433,14 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
                     (share.get('export_locations') or [None])[0])
         path = self._adoptable_path(location, self.root,
                                     exception.ManageInvalidShare)
-        for share_id, record in self.store.list(state.SHARES).items():
-            if record.get('path') == path and share_id != share['id']:
-                raise exception.ManageInvalidShare(reason=_(
-                    '%(path)s already belongs to share %(id)s') % {
-                        'path': path, 'id': share_id})
         size = files.size_gib(files.used_bytes(path))
-        self._record_share(share, proto, path, size=size)
+        with self.store.locked():
+            for share_id, record in self.store.list(state.SHARES).items():
+                if record.get('path') == path and share_id != share['id']:
+                    raise exception.ManageInvalidShare(reason=_(
+                        '%(path)s already belongs to share %(id)s') % {
+                            'path': path, 'id': share_id})
+            self._record_share(share, proto, path, size=size)
         return {'size': size, 'export_locations': self._export_locations(
             path)}
 
@@ -424,8 +460,15 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
         path = self._adoptable_path(location, self._snapshot_root,
                                     exception.ManageInvalidShareSnapshot)
         share_id = snapshot.get('share_id') or snapshot['share']['id']
-        self.store.update(state.SNAPSHOTS, snapshot['id'], path=path,
-                          share_id=share_id)
+        # Check and record under one lock, so two adopts cannot both win.
+        with self.store.locked():
+            owner = self._snapshot_owner(path, snapshot['id'])
+            if owner is not None:
+                raise exception.ManageInvalidShareSnapshot(reason=_(
+                    '%(path)s already belongs to snapshot %(id)s') % {
+                        'path': path, 'id': owner})
+            self.store.update(state.SNAPSHOTS, snapshot['id'], path=path,
+                              share_id=share_id)
         return {'size': files.size_gib(files.used_bytes(path)),
                 'provider_location': path}
 
