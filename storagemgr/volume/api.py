@@ -102,6 +102,35 @@ def _no_rows(model, *conditions):
 class _Changed(Exception):
     """A claim matched no row: roll the whole transaction back."""
 
+    def __init__(self, row=None):
+        super().__init__()
+        self.row = row
+
+
+def _check_can_join(volume, group):
+    if volume.consistencygroup_id:
+        raise exception.InvalidVolume(
+            reason='volume %s already belongs to consistency group %s '
+                   '(or is being added to it)' % (
+                       volume.id, volume.consistencygroup_id))
+    if volume.status not in c.VALID_ADD_VOLUME_STATUSES:
+        _refuse_state('Volume', volume, 'adding it to a group',
+                      c.VALID_ADD_VOLUME_STATUSES)
+    if volume.backend != group.backend:
+        raise exception.InvalidVolume(
+            reason='volume %s is on backend %s, consistency group %s on %s'
+                   % (volume.id, volume.backend, group.id, group.backend))
+
+
+def _check_can_leave(volume, group):
+    if volume.consistencygroup_id != group.id:
+        raise exception.InvalidVolume(
+            reason='volume %s is not in consistency group %s' % (
+                volume.id, group.id))
+    if volume.status not in c.VALID_REMOVE_VOLUME_STATUSES:
+        _refuse_state('Volume', volume, 'removing it from a group',
+                      c.VALID_REMOVE_VOLUME_STATUSES)
+
 
 class _GroupDeletePlan(object):
     """What deleting one group involves, as read before claiming it."""
@@ -467,40 +496,73 @@ class API(object):
         return self.get_group(group_id)
 
     def update_group(self, ref, add_volumes=(), remove_volumes=()):
-        """Add and remove volumes; a refused change changes nothing."""
+        """Add and remove volumes; a refused change changes nothing.
+
+        The group is claimed (``available`` to ``updating``) and, in the
+        same transaction, every volume: one being added by setting its
+        ``consistencygroup_id`` where it is still NULL and its status one
+        that may join, so no other group, and no delete, can take it while
+        the driver works; one being removed where it is still a member in
+        a status that may leave. Any claim that matches no row rolls all
+        of them back and refuses the request, naming the volume.
+        """
         group = _find(models.ConsistencyGroup, ref)
         add = [_find(models.Volume, v) for v in add_volumes or ()]
         remove = [_find(models.Volume, v) for v in remove_volumes or ()]
         if not add and not remove:
             raise exception.InvalidInput(reason='no volume to add or remove')
+        both = {v.id for v in add} & {v.id for v in remove}
+        if both:
+            raise exception.InvalidInput(
+                reason='volume %s cannot be both added and removed' %
+                ', '.join(sorted(both)))
         for volume in add:
-            if volume.consistencygroup_id:
-                raise exception.InvalidVolume(
-                    reason='volume %s already belongs to consistency group '
-                           '%s' % (volume.id, volume.consistencygroup_id))
-            if volume.status not in c.VALID_ADD_VOLUME_STATUSES:
-                _refuse_state('Volume', volume, 'adding it to a group',
-                              c.VALID_ADD_VOLUME_STATUSES)
-            if volume.backend != group.backend:
-                raise exception.InvalidVolume(
-                    reason='volume %s is on backend %s, consistency group '
-                           '%s on %s' % (volume.id, volume.backend,
-                                         group.id, group.backend))
+            _check_can_join(volume, group)
         for volume in remove:
-            if volume.consistencygroup_id != group.id:
-                raise exception.InvalidVolume(
-                    reason='volume %s is not in consistency group %s' % (
-                        volume.id, group.id))
-            if volume.status not in c.VALID_REMOVE_VOLUME_STATUSES:
-                _refuse_state('Volume', volume, 'removing it from a group',
-                              c.VALID_REMOVE_VOLUME_STATUSES)
-        if not db_api.conditional_update(
-                models.ConsistencyGroup, group.id,
-                {'status': c.GROUP_UPDATING},
-                expected={'status': [c.GROUP_AVAILABLE]}):
-            _refuse_state('Consistency group',
-                          _find(models.ConsistencyGroup, group.id),
-                          'update', ['available'])
+            _check_can_leave(volume, group)
+        if group.status != c.GROUP_AVAILABLE:
+            _refuse_state('Consistency group', group, 'update',
+                          ['available'])
+        try:
+            with db_session.session_scope() as session:
+                if not db_api.conditional_update(
+                        models.ConsistencyGroup, group.id,
+                        {'status': c.GROUP_UPDATING},
+                        expected={'status': [c.GROUP_AVAILABLE]},
+                        session=session):
+                    raise _Changed(group)
+                for volume in add:
+                    if not db_api.conditional_update(
+                            models.Volume, volume.id,
+                            {'consistencygroup_id': group.id},
+                            expected={'consistencygroup_id': None,
+                                      'status':
+                                      list(c.VALID_ADD_VOLUME_STATUSES),
+                                      'backend': group.backend},
+                            session=session):
+                        raise _Changed(volume)
+                for volume in remove:
+                    if not db_api.conditional_update(
+                            models.Volume, volume.id, {},
+                            expected={'consistencygroup_id': group.id,
+                                      'status':
+                                      list(c.VALID_REMOVE_VOLUME_STATUSES)},
+                            session=session):
+                        raise _Changed(volume)
+        except _Changed as changed:
+            # Rolled back: say why from what the rows are now.
+            if changed.row is group:
+                _refuse_state('Consistency group',
+                              _find(models.ConsistencyGroup, group.id),
+                              'update', ['available'])
+            volume = _find(models.Volume, changed.row.id)
+            if changed.row in add:
+                _check_can_join(volume, group)
+            else:
+                _check_can_leave(volume, group)
+            raise exception.InvalidVolume(
+                reason='volume %s changed meanwhile; consistency group %s '
+                       'not updated' % (volume.id, group.id))
         _run_group_flow(group_flows.update_group_flow,
                         'update consistency group', group.id,
                         group_id=group.id,

@@ -286,8 +286,12 @@ def apply_update_group_update(driver, add_ids, remove_ids, returned=None,
             error = 'the driver reported status %s' % model['status']
     if error is not None:
         reason = error if isinstance(error, str) else _describe(error)
-        return _outcome(c.GROUP_ERROR, _all(volume_ids, c.VOLUME_ERROR),
-                        True, reason)
+        outcome = _outcome(c.GROUP_ERROR, _all(volume_ids, c.VOLUME_ERROR),
+                           True, reason)
+        # The API claimed the volumes being added by setting their group;
+        # membership stays as it was, so that claim is given back.
+        outcome['release'] = list(add_ids)
+        return outcome
     model.pop('status', None)
     return _outcome(c.GROUP_AVAILABLE, entries, group_values=model,
                     add=add_ids, remove=remove_ids)
@@ -341,6 +345,7 @@ def write_group_outcome(group_model, group_id, member_model, outcome):
             else:
                 db_api.conditional_update(member_model, member_id, values,
                                           session=session)
+        release_claims(group_id, outcome.get('release') or (), session)
         if not outcome['failed']:
             for volume_id in outcome.get('add') or ():
                 db_api.conditional_update(
@@ -359,6 +364,14 @@ def write_group_outcome(group_model, group_id, member_model, outcome):
         else:
             db_api.conditional_update(group_model, group_id, group_values,
                                       session=session)
+
+
+def release_claims(group_id, volume_ids, session=None):
+    """Volumes claimed for joining a group that they did not join."""
+    for volume_id in volume_ids:
+        db_api.conditional_update(
+            models.Volume, volume_id, {'consistencygroup_id': None},
+            expected={'consistencygroup_id': group_id}, session=session)
 
 
 def raise_if_failed(outcome, action, resource_id):

@@ -10,6 +10,7 @@ documented error statuses, is what gets written; its revert only guards
 against failures of storagemgr itself.
 """
 
+from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
 from storagemgr.backend import process_registry
@@ -24,6 +25,8 @@ from storagemgr.volume.flows import group_snapshot as group_snapshot_flows
 from storagemgr.volume.flows import snapshot as snapshot_flows
 from storagemgr.volume import generic
 from storagemgr.volume import group_updates
+
+LOG = logging.getLogger(__name__)
 
 
 def _group_and_driver(group_id):
@@ -127,19 +130,27 @@ class UpdateGroupOnBackendTask(tasks.StorageTask):
     def execute(self, group_id, add_ids, remove_ids):
         group, driver = _group_and_driver(group_id)
 
-        def _views(ids):
-            return [driver_views.volume_view(v) for v in
+        def _views(ids, **override):
+            return [dict(driver_views.volume_view(v), **override) for v in
                     db_api.query(models.Volume, id=list(ids),
                                  order_by=models.Volume.id)]
+        # A volume being added already carries the group's id (that is
+        # its claim); the driver sees it as it was, not yet a member.
         label, returned, error = generic.call_group_method(
             driver, 'update_consistencygroup',
             sm_context.get_admin_context(), driver_views.group_view(group),
-            add_volumes=_views(add_ids), remove_volumes=_views(remove_ids))
+            add_volumes=_views(add_ids, consistencygroup_id=None),
+            remove_volumes=_views(remove_ids))
         return group_updates.apply_update_group_update(
             label, add_ids, remove_ids, returned, error)
 
     def revert(self, group_id, add_ids, remove_ids, **kwargs):
         error_out_group_and_volumes(group_id, [], [c.GROUP_UPDATING], [])
+        try:
+            group_updates.release_claims(group_id, add_ids)
+        except Exception:
+            LOG.exception('Could not release the volumes claimed for '
+                          'consistency group %s', group_id)
 
 
 def update_group_flow():

@@ -1,5 +1,7 @@
 """The volume service layer over the fake driver: flows, rules, refusals."""
 
+from unittest import mock
+
 import ddt
 
 from storagemgr.db import api as db_api
@@ -298,3 +300,95 @@ class TestRefusedGroupDeleteKeepsEverything(base.TestCase):
         self.assertEqual('available', self.api.get_volume('v')['status'])
         self.assertEqual('error', self.api.get_cgsnapshot('first')['status'])
         self.assertIn(self.volume['id'], self.driver.volumes)
+
+
+class TestConcurrentMembership(base.TestCase):
+    """Defect 4: one volume added to two groups at once."""
+
+    def setUp(self):
+        super().setUp()
+        self.api, self.driver = fakes.make_api(
+            self, extra='fake_native_groups=true\n')
+        self.first = self.api.create_group('first')
+        self.second = self.api.create_group('second')
+        self.volume = self.api.create_volume('v', size=1)
+
+    def _race(self, inner):
+        """Run ``inner`` while the first group's update is in the driver."""
+        results = []
+        started = []
+        real = self.driver.update_consistencygroup
+
+        def update(context, group, **kwargs):
+            if not started:
+                started.append(group['id'])
+                try:
+                    results.append(inner())
+                except exception.StorageManagerException as e:
+                    results.append(e)
+            return real(context, group, **kwargs)
+
+        with mock.patch.object(self.driver, 'update_consistencygroup',
+                               side_effect=update):
+            self.api.update_group('first', add_volumes=['v'])
+        return results[0]
+
+    def test_second_add_refused_while_first_runs(self):
+        result = self._race(lambda: self.api.update_group(
+            'second', add_volumes=['v']))
+        self.assertIsInstance(result, exception.InvalidVolume)
+        self.assertIn(self.volume['id'], str(result))
+        self.assertIn(self.first['id'], str(result))
+        self.assertEqual(self.first['id'],
+                         self.api.get_volume('v')['consistencygroup_id'])
+        self.assertEqual([], self.api.group_volume_ids(self.second['id']))
+        self.assertEqual('available', self.api.get_group('second')['status'])
+        self.assertEqual('available', self.api.get_group('first')['status'])
+        self.assertEqual('available', self.api.get_volume('v')['status'])
+
+    def test_delete_refused_while_being_added(self):
+        result = self._race(lambda: self.api.delete_volume('v'))
+        self.assertIsInstance(result, exception.InvalidVolume)
+        self.assertEqual(self.first['id'],
+                         self.api.get_volume('v')['consistencygroup_id'])
+
+    def test_refused_claim_changes_nothing(self):
+        """A later volume of the same request refused: no claim is kept."""
+        busy = self.api.create_volume('busy', size=1)
+        db_api.update(models.Volume, busy['id'], {'status': 'extending'})
+        self.assertRaises(exception.InvalidState, self.api.update_group,
+                          'first', add_volumes=['v', 'busy'])
+        self.assertIsNone(self.api.get_volume('v')['consistencygroup_id'])
+        self.assertEqual('available', self.api.get_group('first')['status'])
+
+    def test_claim_lost_after_the_checks_is_refused(self):
+        """The volume joins another group between the read and the claim."""
+        real = db_api.conditional_update
+
+        def other_wins_first(model, resource_id, values, **kwargs):
+            if model is models.ConsistencyGroup and \
+                    values.get('status') == 'updating':
+                db_api.update(models.Volume, self.volume['id'],
+                              {'consistencygroup_id': self.second['id']})
+            return real(model, resource_id, values, **kwargs)
+
+        with mock.patch.object(db_api, 'conditional_update',
+                               side_effect=other_wins_first):
+            error = self.assertRaises(exception.InvalidVolume,
+                                      self.api.update_group, 'first',
+                                      add_volumes=['v'])
+        self.assertIn(self.second['id'], str(error))
+        self.assertEqual('available', self.api.get_group('first')['status'])
+        self.assertEqual(self.second['id'],
+                         self.api.get_volume('v')['consistencygroup_id'])
+
+    def test_failed_update_releases_the_claimed_volume(self):
+        self.driver.set_fault('update_consistencygroup',
+                              exception=ForeignError('x'))
+        self.assertRaises(exception.VolumeDriverException,
+                          self.api.update_group, 'first', add_volumes=['v'])
+        self.assertIsNone(self.api.get_volume('v')['consistencygroup_id'])
+        self.assertEqual('error', self.api.get_group('first')['status'])
+        # The documented rule: a failed update marks the volume error.
+        self.assertEqual('error', self.api.get_volume('v')['status'])
+        self.assertEqual([], self.api.group_volume_ids(self.first['id']))
