@@ -227,7 +227,17 @@ def reason(result=None, flow_failures=None):
     if result is not None and hasattr(result, 'exception_str'):
         failures.insert(0, result)
     for failure in failures:
-        names = getattr(failure, 'exc_type_names', None) or ['Error']
-        return '%s: %s' % (names[0].rsplit('.', 1)[-1],
-                           failure.exception_str)
+        return '%s: %s' % (_class_name(failure), failure.exception_str)
     return None
+
+
+def _class_name(failure):
+    # A failure loaded from the flow's logbook (a resumed flow) has no
+    # exception object, only the names of its classes.
+    if getattr(failure, 'exception', None) is not None:
+        return type(failure.exception).__name__
+    try:
+        names = failure.to_dict().get('exc_type_names')
+    except Exception:
+        names = None
+    return str(names[0]).rsplit('.', 1)[-1] if names else 'Error'
