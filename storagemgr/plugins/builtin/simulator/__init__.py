@@ -14,6 +14,7 @@ pool. LUNs provide their serial to ``linux.ScsiDevice``, so a LUN seen
 by a server's linux plugin becomes the parent of that device.
 """
 
+from storagemgr import exception
 from storagemgr.plugins.api import alert_conditions
 from storagemgr.plugins.api import attributes
 from storagemgr.plugins.api import identifiers
@@ -28,6 +29,20 @@ version = 1
 _STATUS = ('OK', 'PREDICTED_FAILURE', 'DEGRADED', 'FAILED')
 
 
+class StateFilePath(attributes.PosixPath):
+    """A state file path: absolute, without ``..`` (see state.path_problem).
+
+    Only the text is judged here, so a stored path can always be read
+    back; the file system is looked at when a Couplet is validated.
+    """
+
+    def _check(self, value, name):
+        super()._check(value, name)
+        problem = array_state.path_problem(value)
+        if problem:
+            self._refuse(value, problem, name)
+
+
 class Couplet(resources.ScannableResource):
     """The simulated array: a pair of controllers and a state file."""
 
@@ -35,11 +50,25 @@ class Couplet(resources.ScannableResource):
         identifier = identifiers.GlobalId('state_file')
         label = 'Simulated array'
 
-    state_file = attributes.PosixPath()
+    state_file = StateFilePath()
     name = attributes.String(optional=True, user_read_only=True)
 
     def get_label(self):
         return self.name or self.state_file
+
+    def validate(self):
+        """Also refuse a state file the scan could not use.
+
+        ``storage scannable add`` validates the new Couplet, so a path the
+        first scan would fail on is refused before anything is stored.
+        """
+        super().validate()
+        problem = array_state.file_problem(self.state_file,
+                                           check_content=True)
+        if problem:
+            raise exception.InvalidAttributeValue(
+                value=self.state_file, attribute='state_file',
+                reason=problem)
 
 
 class Controller(resources.Controller):

@@ -27,26 +27,55 @@ def _invalid(reason):
     return exception.InvalidInput(reason=reason)
 
 
+def path_problem(path):
+    """Why ``path`` cannot name a state file, judged by its text; or None.
+
+    The path must be absolute: the manager (or an agent) scans it from its
+    own working directory, not the one ``scannable add`` ran in, and the
+    path is the array's identity, so it must mean one file everywhere.
+    It must not contain ``..``: nothing needs it, and it is how a path
+    wanders out of the directory it seems to name.
+    """
+    if not isinstance(path, str) or not path or '\0' in path:
+        return 'must be a non-empty path without NUL bytes'
+    if not os.path.isabs(path):
+        return ('must be an absolute path (the manager does not scan from '
+                'the directory you are in)')
+    if os.pardir in path.split(os.sep):
+        return "must not contain '..'"
+    return None
+
+
+def file_problem(path, check_content=False):
+    """Why the file system refuses ``path`` as a state file; or None.
+
+    It must name a regular file, or a file that can be created in an
+    existing directory. With ``check_content``, an existing file must
+    also be a simulator state file.
+    """
+    real = os.path.realpath(path)
+    if os.path.exists(real) and not os.path.isfile(real):
+        return 'is not a regular file'
+    if not os.path.isdir(os.path.dirname(real)):
+        return 'is in a directory that does not exist'
+    if check_content and os.path.exists(real):
+        try:
+            load(real)
+        except (exception.Invalid, exception.NotFound):
+            return ('names an existing file that is not a simulator '
+                    'state file')
+    return None
+
+
 def check_state_path(path):
     """The absolute, resolved path of a state file; refuses odd paths.
 
-    A state file path comes from an administrator: it must be absolute,
-    without NUL bytes, and name a regular file or a file that can be
-    created in an existing directory.
+    See ``path_problem`` and ``file_problem`` for the rules.
     """
-    if not isinstance(path, str) or not path or '\0' in path:
-        raise _invalid('the simulator state file must be a path')
-    if not os.path.isabs(path):
-        raise _invalid('the simulator state file %r must be an absolute '
-                       'path' % path)
-    real = os.path.realpath(path)
-    if os.path.exists(real) and not os.path.isfile(real):
-        raise _invalid('the simulator state file %r is not a regular file'
-                       % path)
-    if not os.path.isdir(os.path.dirname(real)):
-        raise _invalid('the directory of the simulator state file %r does '
-                       'not exist' % path)
-    return real
+    problem = path_problem(path) or file_problem(path)
+    if problem:
+        raise _invalid('the simulator state file %r %s' % (path, problem))
+    return os.path.realpath(path)
 
 
 def generate(enclosures=2, disks_per_enclosure=12, fans_per_enclosure=2,
