@@ -205,6 +205,47 @@ def failure_detail(row):
     return latest['detail'] if latest else None
 
 
+_ACTION_OF_STATUS = {
+    'creating': 'create',
+    'updating': 'update',
+    'deleting': 'delete',
+}
+
+
+def action_in_progress(model, resource_id):
+    """The action a row's transitional status stands for; never raises.
+
+    For tasks that write an outcome decided earlier in the flow (group
+    operations), to name the action in the message before the status
+    changes.
+    """
+    try:
+        status = db_api.get(model, resource_id).status
+    except Exception:
+        return 'unknown'
+    return _ACTION_OF_STATUS.get(status, 'unknown')
+
+
+def record_outcome(group_model, group_id, member_model, action, outcome):
+    """A message for a failed group outcome and each member it errored.
+
+    ``outcome`` is what ``storagemgr.volume.group_updates`` builds; a
+    successful one records nothing. Never raises.
+    """
+    try:
+        if not outcome or not outcome.get('failed'):
+            return
+        detail = outcome.get('reason') or 'unknown failure'
+        record(resource_type_of(group_model), group_id, action, detail)
+        for member_id, values in sorted(
+                (outcome.get('members') or {}).items()):
+            if 'error' in str((values or {}).get('status')):
+                record(resource_type_of(member_model), member_id, action,
+                       detail)
+    except Exception:
+        LOG.exception('Could not record the failure of %s', group_id)
+
+
 def cleanup_expired(now=None):
     """Delete every expired message; returns how many were deleted."""
     now = now or timeutils.utcnow()

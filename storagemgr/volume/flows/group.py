@@ -19,6 +19,7 @@ from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.flows import common
 from storagemgr.flows import tasks
+from storagemgr.message import api as message_api
 from storagemgr.volume import constants as c
 from storagemgr.volume import driver_views
 from storagemgr.volume.flows import group_snapshot as group_snapshot_flows
@@ -39,21 +40,26 @@ def _group_volumes(group_id):
                         order_by=models.Volume.id)
 
 
-def error_out_group_and_volumes(group_id, volume_ids, group_from, vol_from):
+def error_out_group_and_volumes(group_id, volume_ids, group_from, vol_from,
+                                **message):
     """Revert helper: nothing stays transitional after a crash of ours."""
     common.error_out(models.ConsistencyGroup, group_id, c.GROUP_ERROR,
-                     expected=group_from)
+                     expected=group_from, **message)
     for volume_id in volume_ids:
         common.error_out(models.Volume, volume_id, c.VOLUME_ERROR,
-                         expected=vol_from)
+                         expected=vol_from, **message)
 
 
 class WriteGroupOutcomeTask(tasks.StorageTask):
     """Write the outcome to the group and its volumes."""
 
     def execute(self, group_id, outcome):
+        action = message_api.action_in_progress(models.ConsistencyGroup,
+                                                group_id)
         group_updates.write_group_outcome(
             models.ConsistencyGroup, group_id, models.Volume, outcome)
+        message_api.record_outcome(models.ConsistencyGroup, group_id,
+                                   models.Volume, action, outcome)
 
 
 class CreateGroupOnBackendTask(tasks.StorageTask):
@@ -68,7 +74,9 @@ class CreateGroupOnBackendTask(tasks.StorageTask):
                                                        error)
 
     def revert(self, group_id, **kwargs):
-        error_out_group_and_volumes(group_id, [], [c.GROUP_CREATING], [])
+        error_out_group_and_volumes(
+            group_id, [], [c.GROUP_CREATING], [], action='create',
+            failures=kwargs.get('flow_failures'))
 
 
 def create_group_flow():
@@ -116,7 +124,8 @@ class CreateGroupFromSourceTask(tasks.StorageTask):
     def revert(self, group_id, **kwargs):
         error_out_group_and_volumes(
             group_id, [v.id for v in _group_volumes(group_id)],
-            [c.GROUP_CREATING], [c.VOLUME_CREATING])
+            [c.GROUP_CREATING], [c.VOLUME_CREATING],
+            action='create', failures=kwargs.get('flow_failures'))
 
 
 def create_group_from_src_flow():
@@ -145,7 +154,9 @@ class UpdateGroupOnBackendTask(tasks.StorageTask):
             label, add_ids, remove_ids, returned, error)
 
     def revert(self, group_id, add_ids, remove_ids, **kwargs):
-        error_out_group_and_volumes(group_id, [], [c.GROUP_UPDATING], [])
+        error_out_group_and_volumes(
+            group_id, [], [c.GROUP_UPDATING], [], action='update',
+            failures=kwargs.get('flow_failures'))
         try:
             group_updates.release_claims(group_id, add_ids)
         except Exception:
@@ -190,11 +201,14 @@ class DeleteGroupDependantsTask(tasks.StorageTask):
     def revert(self, group_id, cgsnapshot_ids=(), snapshot_ids=(),
                **kwargs):
         for cgsnapshot_id in cgsnapshot_ids or ():
-            group_snapshot_flows.error_out_deleting(cgsnapshot_id)
+            group_snapshot_flows.error_out_deleting(
+                cgsnapshot_id, kwargs.get('flow_failures'))
         for snapshot_id in snapshot_ids or ():
             common.error_out(models.VolumeSnapshot, snapshot_id,
                              c.SNAPSHOT_ERROR_DELETING,
-                             expected=[c.SNAPSHOT_DELETING])
+                             expected=[c.SNAPSHOT_DELETING],
+                             action='delete',
+                             failures=kwargs.get('flow_failures'))
 
 
 class DeleteGroupOnBackendTask(tasks.StorageTask):
@@ -223,7 +237,8 @@ class DeleteGroupOnBackendTask(tasks.StorageTask):
     def revert(self, group_id, **kwargs):
         error_out_group_and_volumes(
             group_id, [v.id for v in _group_volumes(group_id)],
-            [c.GROUP_DELETING], [c.VOLUME_DELETING])
+            [c.GROUP_DELETING], [c.VOLUME_DELETING],
+            action='delete', failures=kwargs.get('flow_failures'))
 
 
 def delete_group_flow():

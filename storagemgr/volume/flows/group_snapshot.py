@@ -13,6 +13,7 @@ from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.flows import common
 from storagemgr.flows import tasks
+from storagemgr.message import api as message_api
 from storagemgr.volume import constants as c
 from storagemgr.volume import driver_views
 from storagemgr.volume import generic
@@ -34,19 +35,24 @@ def _load(cgsnapshot_id):
             process_registry.driver_for(group.backend, 'volume'), views)
 
 
-def _error_out(cgsnapshot_id, from_statuses):
+def _error_out(cgsnapshot_id, from_statuses, **message):
     common.error_out(models.CGSnapshot, cgsnapshot_id, c.GROUP_ERROR,
-                     expected=from_statuses)
+                     expected=from_statuses, **message)
     for snapshot in db_api.query(models.VolumeSnapshot,
                                  cgsnapshot_id=cgsnapshot_id):
         common.error_out(models.VolumeSnapshot, snapshot.id,
-                         c.SNAPSHOT_ERROR, expected=from_statuses)
+                         c.SNAPSHOT_ERROR, expected=from_statuses,
+                         **message)
 
 
 class WriteGroupSnapshotOutcomeTask(tasks.StorageTask):
     def execute(self, cgsnapshot_id, outcome):
+        action = message_api.action_in_progress(models.CGSnapshot,
+                                                cgsnapshot_id)
         group_updates.write_group_outcome(
             models.CGSnapshot, cgsnapshot_id, models.VolumeSnapshot, outcome)
+        message_api.record_outcome(models.CGSnapshot, cgsnapshot_id,
+                                   models.VolumeSnapshot, action, outcome)
 
 
 class CreateGroupSnapshotOnBackendTask(tasks.StorageTask):
@@ -61,7 +67,8 @@ class CreateGroupSnapshotOnBackendTask(tasks.StorageTask):
             label, [s['id'] for s in snapshots], returned, error)
 
     def revert(self, cgsnapshot_id, **kwargs):
-        _error_out(cgsnapshot_id, [c.SNAPSHOT_CREATING])
+        _error_out(cgsnapshot_id, [c.SNAPSHOT_CREATING], action='create',
+                   failures=kwargs.get('flow_failures'))
 
 
 def create_group_snapshot_flow():
@@ -91,9 +98,10 @@ def delete_now(cgsnapshot_id):
     return outcome
 
 
-def error_out_deleting(cgsnapshot_id):
+def error_out_deleting(cgsnapshot_id, failures=None):
     """Revert helper: a group snapshot left deleting becomes error."""
-    _error_out(cgsnapshot_id, [c.SNAPSHOT_DELETING])
+    _error_out(cgsnapshot_id, [c.SNAPSHOT_DELETING], action='delete',
+               failures=failures)
 
 
 class DeleteGroupSnapshotOnBackendTask(tasks.StorageTask):
@@ -103,7 +111,8 @@ class DeleteGroupSnapshotOnBackendTask(tasks.StorageTask):
         return delete_on_backend(cgsnapshot_id)
 
     def revert(self, cgsnapshot_id, **kwargs):
-        _error_out(cgsnapshot_id, [c.SNAPSHOT_DELETING])
+        _error_out(cgsnapshot_id, [c.SNAPSHOT_DELETING], action='delete',
+                   failures=kwargs.get('flow_failures'))
 
 
 def delete_group_snapshot_flow():

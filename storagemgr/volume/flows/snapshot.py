@@ -29,7 +29,8 @@ class CreateSnapshotOnBackendTask(tasks.StorageTask):
 
     def revert(self, snapshot_id, **kwargs):
         common.error_out(models.VolumeSnapshot, snapshot_id,
-                         c.SNAPSHOT_ERROR, expected=[c.SNAPSHOT_CREATING])
+                         c.SNAPSHOT_ERROR, expected=[c.SNAPSHOT_CREATING],
+                         action='create', failures=kwargs.get('flow_failures'))
 
 
 class MarkSnapshotAvailableTask(tasks.StorageTask):
@@ -57,10 +58,11 @@ def delete_now(snapshot_id):
     """
     try:
         delete_on_backend(snapshot_id)
-    except Exception:
+    except Exception as e:
         common.error_out(models.VolumeSnapshot, snapshot_id,
                          c.SNAPSHOT_ERROR_DELETING,
-                         expected=[c.SNAPSHOT_DELETING])
+                         expected=[c.SNAPSHOT_DELETING], action='delete',
+                         detail='%s: %s' % (type(e).__name__, e))
         raise
     db_api.delete(models.VolumeSnapshot, snapshot_id)
 
@@ -72,7 +74,8 @@ class DeleteSnapshotOnBackendTask(tasks.StorageTask):
     def revert(self, snapshot_id, **kwargs):
         common.error_out(models.VolumeSnapshot, snapshot_id,
                          c.SNAPSHOT_ERROR_DELETING,
-                         expected=[c.SNAPSHOT_DELETING])
+                         expected=[c.SNAPSHOT_DELETING],
+                         action='delete', failures=kwargs.get('flow_failures'))
 
 
 class RemoveSnapshotRecordTask(tasks.StorageTask):
