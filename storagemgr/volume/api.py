@@ -107,6 +107,21 @@ class _Changed(Exception):
         self.row = row
 
 
+def _hold(session, model, row, statuses, criteria=(), **expected):
+    """Hold ``row`` in ``statuses`` for the caller's transaction.
+
+    A conditional UPDATE that changes only ``updated_at``: it matches only
+    while the row is still in one of ``statuses`` (and ``expected``,
+    ``criteria``), and takes the row's write lock, so a concurrent claim
+    of it either happened first (and this raises ``_Changed``) or waits
+    for this transaction to end.
+    """
+    if not db_api.conditional_update(
+            model, row.id, {}, expected=dict(expected, status=list(statuses)),
+            criteria=criteria, session=session):
+        raise _Changed(row)
+
+
 def _check_can_join(volume, group):
     if volume.consistencygroup_id:
         raise exception.InvalidVolume(
@@ -251,6 +266,47 @@ def _read_group_for_delete(group):
                             [snapshots[k] for k in sorted(snapshots)])
 
 
+def _create_group_rows(session, name, backend_name, cgsnapshot, source,
+                       members, volume_names):
+    """The new group and its volumes, with the sources held available.
+
+    ``source`` is the group snapshot (``cgsnapshot`` true) or the source
+    group; a source group must still have exactly ``members``.
+    """
+    if cgsnapshot:
+        _hold(session, models.CGSnapshot, source, ['available'])
+    else:
+        _hold(session, models.ConsistencyGroup, source, ['available'],
+              criteria=[_no_rows(
+                  models.Volume,
+                  models.Volume.consistencygroup_id == source.id,
+                  models.Volume.id.notin_([m.id for m in members]))])
+    member_model = models.VolumeSnapshot if cgsnapshot else models.Volume
+    for member in members:
+        _hold(session, member_model, member, ['available'])
+    group_id = db_api.create(models.ConsistencyGroup, {
+        'name': name, 'backend': backend_name, 'status': c.GROUP_CREATING,
+        'cgsnapshot_id': source.id if cgsnapshot else None,
+        'source_cgid': None if cgsnapshot else source.id},
+        session=session).id
+    for member in members:
+        values = {'status': c.VOLUME_CREATING, 'size': member.size,
+                  'backend': backend_name, 'consistencygroup_id': group_id}
+        if cgsnapshot:
+            values['snapshot_id'] = member.id
+            values['name'] = volume_names.get(member.volume_id)
+        else:
+            values['source_volid'] = member.id
+            values['name'] = member.name
+        db_api.create(models.Volume, values, session=session)
+    return group_id
+
+
+def _current_status(row):
+    current = db_api.get_by(type(row), id=row.id)
+    return current.status if current is not None else 'gone'
+
+
 class API(object):
     """Volumes, snapshots, consistency groups and group snapshots."""
 
@@ -315,9 +371,31 @@ class API(object):
                 reason='the source is on backend %s, not %s' % (
                     source_backend, backend))
         values['backend'] = self._backend(backend or source_backend)
-        volume = db_api.create(models.Volume, values)
-        _run(volume_flows.create_volume_flow, 'create volume', volume.id,
-             volume_id=volume.id)
+        # The source and the group were read above; hold them in the
+        # status they were read in while the row goes in, so a concurrent
+        # delete either refuses (it sees a volume being made from them)
+        # or wins and this request is refused.
+        held = []
+        if snapshot:
+            held.append(('Volume snapshot', models.VolumeSnapshot, snap))
+        elif source_volume:
+            held.append(('Volume', models.Volume, source))
+        if group:
+            held.append(('Consistency group', models.ConsistencyGroup,
+                         group_row))
+        try:
+            with db_session.session_scope() as session:
+                for _label, model, row in held:
+                    _hold(session, model, row, ['available'])
+                volume_id = db_api.create(models.Volume, values,
+                                          session=session).id
+        except _Changed as changed:
+            label, model, row = [h for h in held if h[2] is changed.row][0]
+            _refuse_state(label, _find(model, row.id),
+                          'creating a volume from or in it', ['available'])
+        _run(volume_flows.create_volume_flow, 'create volume', volume_id,
+             volume_id=volume_id)
+        volume = _find(models.Volume, volume_id)
         return self.get_volume(volume.id)
 
     def delete_volume(self, ref):
@@ -333,12 +411,21 @@ class API(object):
                       'consistencygroup_id': None},
             criteria=[_no_rows(models.VolumeSnapshot,
                                models.VolumeSnapshot.volume_id ==
-                               volume.id)])
+                               volume.id),
+                      _no_rows(models.Volume,
+                               models.Volume.source_volid == volume.id,
+                               models.Volume.status == c.VOLUME_CREATING)])
         if not ok:
             if db_api.query(models.VolumeSnapshot, volume_id=volume.id):
                 raise exception.InvalidVolume(
                     reason='volume %s has snapshots; delete them first' %
                     volume.id)
+            clones = db_api.query(models.Volume, source_volid=volume.id,
+                                  status=c.VOLUME_CREATING)
+            if clones:
+                raise exception.InvalidVolume(
+                    reason='volume %s is being cloned to %s; try again '
+                           'when that ends' % (volume.id, clones[0].id))
             _refuse_state('Volume', _find(models.Volume, volume.id),
                           'delete', c.DELETABLE_STATUSES)
         _run(volume_flows.delete_volume_flow, 'delete volume', volume.id,
@@ -375,12 +462,22 @@ class API(object):
         self._backend(volume.backend)
         if volume.status != c.VOLUME_AVAILABLE:
             _refuse_state('Volume', volume, 'snapshot', ['available'])
-        snapshot = db_api.create(models.VolumeSnapshot, {
-            'name': name, 'volume_id': volume.id, 'size': volume.size,
-            'status': c.SNAPSHOT_CREATING})
+        try:
+            with db_session.session_scope() as session:
+                # Still available (not being deleted or extended), and at
+                # the size recorded below.
+                _hold(session, models.Volume, volume, ['available'],
+                      size=volume.size)
+                snapshot_id = db_api.create(models.VolumeSnapshot, {
+                    'name': name, 'volume_id': volume.id,
+                    'size': volume.size, 'status': c.SNAPSHOT_CREATING},
+                    session=session).id
+        except _Changed:
+            _refuse_state('Volume', _find(models.Volume, volume.id),
+                          'snapshot', ['available'])
         _run(snapshot_flows.create_snapshot_flow, 'create snapshot',
-             snapshot.id, snapshot_id=snapshot.id)
-        return self.get_snapshot(snapshot.id)
+             snapshot_id, snapshot_id=snapshot_id)
+        return self.get_snapshot(snapshot_id)
 
     def delete_snapshot(self, ref):
         snapshot = _find(models.VolumeSnapshot, ref)
@@ -471,25 +568,17 @@ class API(object):
         volume_names = {v.id: v.name for v in db_api.query(
             models.Volume, id=[getattr(m, 'volume_id', m.id)
                                for m in members])}
-        with db_session.session_scope() as session:
-            group = db_api.create(models.ConsistencyGroup, {
-                'name': name, 'backend': backend_name,
-                'status': c.GROUP_CREATING,
-                'cgsnapshot_id': source.id if cgsnapshot else None,
-                'source_cgid': source.id if source_group else None},
-                session=session)
-            group_id = group.id
-            for member in members:
-                values = {'status': c.VOLUME_CREATING, 'size': member.size,
-                          'backend': backend_name,
-                          'consistencygroup_id': group_id}
-                if cgsnapshot:
-                    values['snapshot_id'] = member.id
-                    values['name'] = volume_names.get(member.volume_id)
-                else:
-                    values['source_volid'] = member.id
-                    values['name'] = member.name
-                db_api.create(models.Volume, values, session=session)
+        try:
+            with db_session.session_scope() as session:
+                group_id = _create_group_rows(
+                    session, name, backend_name, cgsnapshot, source,
+                    members, volume_names)
+        except _Changed as changed:
+            raise exception.InvalidConsistencyGroup(
+                reason='source %s changed meanwhile (now %s); consistency '
+                       'group not created' % (
+                           changed.row.id,
+                           _current_status(changed.row)))
         _run_group_flow(group_flows.create_group_from_src_flow,
                         'create consistency group', group_id,
                         group_id=group_id)
@@ -644,16 +733,41 @@ class API(object):
             raise exception.InvalidConsistencyGroup(
                 reason='volume(s) %s of consistency group %s are not '
                        'available' % (', '.join(not_ready), group.id))
-        with db_session.session_scope() as session:
-            cgsnapshot = db_api.create(models.CGSnapshot, {
-                'name': name, 'consistencygroup_id': group.id,
-                'status': c.GROUP_CREATING}, session=session)
-            for volume in volumes:
-                db_api.create(models.VolumeSnapshot, {
-                    'name': name, 'volume_id': volume.id,
-                    'size': volume.size, 'cgsnapshot_id': cgsnapshot.id,
-                    'status': c.SNAPSHOT_CREATING}, session=session)
-            cgsnapshot_id = cgsnapshot.id
+        try:
+            with db_session.session_scope() as session:
+                # The group still available with exactly these members,
+                # each still available at the size recorded: a group
+                # delete or update that claimed first refuses this.
+                _hold(session, models.ConsistencyGroup, group,
+                      ['available'], criteria=[_no_rows(
+                          models.Volume,
+                          models.Volume.consistencygroup_id == group.id,
+                          models.Volume.id.notin_([v.id for v in volumes]))])
+                for volume in volumes:
+                    _hold(session, models.Volume, volume, ['available'],
+                          consistencygroup_id=group.id, size=volume.size)
+                cgsnapshot_id = db_api.create(models.CGSnapshot, {
+                    'name': name, 'consistencygroup_id': group.id,
+                    'status': c.GROUP_CREATING}, session=session).id
+                for volume in volumes:
+                    db_api.create(models.VolumeSnapshot, {
+                        'name': name, 'volume_id': volume.id,
+                        'size': volume.size, 'cgsnapshot_id': cgsnapshot_id,
+                        'status': c.SNAPSHOT_CREATING}, session=session)
+        except _Changed as changed:
+            if changed.row is group:
+                current = _find(models.ConsistencyGroup, group.id)
+                if current.status != c.GROUP_AVAILABLE:
+                    _refuse_state('Consistency group', current, 'snapshot',
+                                  ['available'])
+                raise exception.InvalidConsistencyGroup(
+                    reason='consistency group %s gained or lost a volume '
+                           'meanwhile; not snapshotted' % group.id)
+            raise exception.InvalidConsistencyGroup(
+                reason='volume %s of consistency group %s changed '
+                       'meanwhile (now %s); not snapshotted' % (
+                           changed.row.id, group.id,
+                           _current_status(changed.row)))
         _run_group_flow(cgsnapshot_flows.create_group_snapshot_flow,
                         'create consistency group snapshot', cgsnapshot_id,
                         cgsnapshot_id=cgsnapshot_id)
@@ -663,22 +777,43 @@ class API(object):
         self._delete_cgsnapshot(_find(models.CGSnapshot, ref))
 
     def _delete_cgsnapshot(self, cgsnapshot):
-        if not db_api.conditional_update(
-                models.CGSnapshot, cgsnapshot.id,
-                {'status': c.GROUP_DELETING},
-                expected={'status': [c.GROUP_AVAILABLE, c.GROUP_ERROR]},
-                criteria=[_no_rows(
-                    models.ConsistencyGroup,
-                    models.ConsistencyGroup.cgsnapshot_id == cgsnapshot.id,
-                    models.ConsistencyGroup.status == c.GROUP_CREATING)]):
-            _refuse_state('Consistency group snapshot',
-                          _find(models.CGSnapshot, cgsnapshot.id), 'delete',
-                          ['available', 'error'])
-        for snapshot_id in self.cgsnapshot_snapshot_ids(cgsnapshot.id):
-            db_api.conditional_update(
-                models.VolumeSnapshot, snapshot_id,
-                {'status': c.SNAPSHOT_DELETING},
-                expected={'status': list(c.DELETABLE_STATUSES)})
+        snap = models.VolumeSnapshot
+        member_ids = self.cgsnapshot_snapshot_ids(cgsnapshot.id)
+        try:
+            with db_session.session_scope() as session:
+                if not db_api.conditional_update(
+                        models.CGSnapshot, cgsnapshot.id,
+                        {'status': c.GROUP_DELETING},
+                        expected={'status':
+                                  list(c.GROUP_DELETABLE_STATUSES)},
+                        criteria=[
+                            _no_rows(models.ConsistencyGroup,
+                                     models.ConsistencyGroup.cgsnapshot_id
+                                     == cgsnapshot.id,
+                                     models.ConsistencyGroup.status ==
+                                     c.GROUP_CREATING),
+                            _no_rows(snap,
+                                     snap.cgsnapshot_id == cgsnapshot.id,
+                                     snap.status.notin_(
+                                         list(c.DELETABLE_STATUSES)))],
+                        session=session):
+                    raise _Changed(cgsnapshot)
+                for snapshot_id in member_ids:
+                    if not db_api.conditional_update(
+                            snap, snapshot_id,
+                            {'status': c.SNAPSHOT_DELETING},
+                            expected={'status': list(c.DELETABLE_STATUSES)},
+                            session=session):
+                        raise _Changed(cgsnapshot)
+        except _Changed:
+            current = _find(models.CGSnapshot, cgsnapshot.id)
+            if current.status not in c.GROUP_DELETABLE_STATUSES:
+                _refuse_state('Consistency group snapshot', current,
+                              'delete', c.GROUP_DELETABLE_STATUSES)
+            raise exception.InvalidConsistencyGroup(
+                reason='consistency group snapshot %s has a member snapshot '
+                       'that is busy, or a group is being created from it; '
+                       'not deleted' % cgsnapshot.id)
         _run_group_flow(cgsnapshot_flows.delete_group_snapshot_flow,
                         'delete consistency group snapshot', cgsnapshot.id,
                         cgsnapshot_id=cgsnapshot.id)

@@ -9,6 +9,7 @@ from storagemgr.db.models import volume as models
 from storagemgr import exception
 from storagemgr.tests import base
 from storagemgr.tests.unit.volume import fakes
+from storagemgr.volume import api as volume_api
 
 TRANSITIONAL = {'creating', 'deleting', 'updating', 'extending'}
 
@@ -392,3 +393,136 @@ class TestConcurrentMembership(base.TestCase):
         # The documented rule: a failed update marks the volume error.
         self.assertEqual('error', self.api.get_volume('v')['status'])
         self.assertEqual([], self.api.group_volume_ids(self.first['id']))
+
+
+class TestClaimsAfterRead(base.TestCase):
+    """The claim audit: a row that changes after it was read is refused.
+
+    ``_stale`` lets the API read a row, then changes it in the database
+    as a concurrent request would, before the API claims anything.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.api, self.driver = fakes.make_api(self)
+
+    def _stale(self, model, ref, values):
+        real = volume_api._find
+        done = []
+
+        def find(found_model, found_ref):
+            row = real(found_model, found_ref)
+            if found_model is model and found_ref == ref and not done:
+                done.append(True)
+                db_api.update(model, row.id, values)
+            return row
+        return mock.patch.object(volume_api, '_find', side_effect=find)
+
+    def test_snapshot_of_volume_being_deleted_refused(self):
+        volume = self.api.create_volume('v', size=1)
+        with self._stale(models.Volume, 'v', {'status': 'deleting'}):
+            self.assertRaises(exception.InvalidState,
+                              self.api.create_snapshot, 'v', 's')
+        self.assertEqual([], self.api.list_snapshots())
+        self.assertNotIn('create_snapshot', self.driver.calls)
+        self.assertEqual('deleting', self.api.get_volume(volume['id'])[
+            'status'])
+
+    def test_volume_from_snapshot_being_deleted_refused(self):
+        self.api.create_volume('v', size=1)
+        self.api.create_snapshot('v', 's')
+        with self._stale(models.VolumeSnapshot, 's',
+                         {'status': 'deleting'}):
+            self.assertRaises(exception.InvalidState,
+                              self.api.create_volume, 'n', snapshot='s')
+        self.assertEqual(['v'], [v['name'] for v in self.api.list_volumes()])
+
+    def test_clone_of_volume_being_deleted_refused(self):
+        self.api.create_volume('v', size=1)
+        with self._stale(models.Volume, 'v', {'status': 'deleting'}):
+            self.assertRaises(exception.InvalidState,
+                              self.api.create_volume, 'n', source_volume='v')
+        self.assertEqual(['v'], [v['name'] for v in self.api.list_volumes()])
+
+    def test_volume_in_group_being_deleted_refused(self):
+        self.api.create_group('g')
+        with self._stale(models.ConsistencyGroup, 'g',
+                         {'status': 'deleting'}):
+            self.assertRaises(exception.InvalidState,
+                              self.api.create_volume, 'n', size=1, group='g')
+        self.assertEqual([], self.api.list_volumes())
+
+    def test_delete_refused_while_clone_is_created(self):
+        source = self.api.create_volume('v', size=1)
+        db_api.create(models.Volume, {
+            'name': 'clone', 'size': 1, 'backend': 'b1',
+            'status': 'creating', 'source_volid': source['id']})
+        error = self.assertRaises(exception.InvalidVolume,
+                                  self.api.delete_volume, 'v')
+        self.assertIn('cloned', str(error))
+        self.assertEqual('available', self.api.get_volume('v')['status'])
+
+    def test_group_snapshot_of_group_being_deleted_refused(self):
+        group = self.api.create_group('g')
+        self.api.create_volume('m', size=1, group=group['id'])
+        with self._stale(models.ConsistencyGroup, 'g',
+                         {'status': 'deleting'}):
+            self.assertRaises(exception.InvalidState,
+                              self.api.create_cgsnapshot, 'g', 'cgs')
+        self.assertEqual([], self.api.list_cgsnapshots())
+        self.assertEqual([], self.api.list_snapshots())
+
+    def test_group_snapshot_with_member_being_extended_refused(self):
+        group = self.api.create_group('g')
+        member = self.api.create_volume('m', size=1, group=group['id'])
+        real = db_api.query
+
+        def query(model, **kwargs):
+            rows = real(model, **kwargs)
+            if model is models.Volume and kwargs.get(
+                    'consistencygroup_id') == group['id']:
+                db_api.update(models.Volume, member['id'],
+                              {'status': 'extending'})
+            return rows
+        with mock.patch.object(db_api, 'query', side_effect=query):
+            error = self.assertRaises(exception.InvalidConsistencyGroup,
+                                      self.api.create_cgsnapshot, 'g',
+                                      'cgs')
+        self.assertIn(member['id'], str(error))
+        self.assertEqual([], self.api.list_cgsnapshots())
+        self.assertEqual([], self.api.list_snapshots())
+
+    def test_group_snapshot_delete_with_busy_member_changes_nothing(self):
+        group = self.api.create_group('g')
+        self.api.create_volume('m', size=1, group=group['id'])
+        cgsnapshot = self.api.create_cgsnapshot('g', 'cgs')
+        member = self.api.list_snapshots()[0]
+        db_api.update(models.VolumeSnapshot, member['id'],
+                      {'status': 'creating'})
+        self.assertRaises(exception.InvalidConsistencyGroup,
+                          self.api.delete_cgsnapshot, 'cgs')
+        self.assertEqual('available',
+                         self.api.get_cgsnapshot(cgsnapshot['id'])['status'])
+        self.assertEqual('creating',
+                         self.api.get_snapshot(member['id'])['status'])
+        self.assertNotIn('delete_snapshot', self.driver.calls)
+
+    def test_copy_of_group_that_gained_a_volume_refused(self):
+        group = self.api.create_group('g')
+        self.api.create_volume('m', size=1, group=group['id'])
+        spare = self.api.create_volume('spare', size=1)
+        real = db_api.query
+
+        def query(model, **kwargs):
+            rows = real(model, **kwargs)
+            if model is models.Volume and kwargs.get(
+                    'consistencygroup_id') == group['id']:
+                db_api.update(models.Volume, spare['id'],
+                              {'consistencygroup_id': group['id']})
+            return rows
+        with mock.patch.object(db_api, 'query', side_effect=query):
+            self.assertRaises(exception.InvalidConsistencyGroup,
+                              self.api.create_group_from_src, 'copy',
+                              source_group='g')
+        self.assertEqual(['g'], [g['name'] for g in self.api.list_groups()])
+        self.assertEqual(2, len(self.api.list_volumes()))
