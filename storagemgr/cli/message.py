@@ -66,6 +66,8 @@ class DeleteMessage(command.Command):
                 message_api.delete(message_id)
             except exception.StorageManagerException as e:
                 failures.append(str(e))
+        if len(failures) == 1 and len(parsed_args.messages) == 1:
+            raise exception.StorageManagerException(failures[0])
         if failures:
             raise exception.StorageManagerException(
                 '%d of %d message deletions failed: %s' % (
