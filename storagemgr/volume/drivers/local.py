@@ -2,7 +2,10 @@
 
 Each volume is one file under ``local_volume_root``, named by the volume's
 id; its length is the volume's size. Snapshots live under ``snapshots/``
-by snapshot id. Copies (snapshots, clones, volumes from snapshots) are
+by snapshot id. Every directory it makes is
+0700 and every file 0600, whatever the umask, so only the user running
+storagemgr reads volume data. Copies (snapshots, clones, volumes from
+snapshots) are
 reflinks where the filesystem can share blocks, sparse copies otherwise,
 written to a temporary name and renamed, so a copy cut short by a crash
 is never taken for a finished one and every call can simply run again.
@@ -44,15 +47,62 @@ local_opts = [
 ]
 
 
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path):
+    """Make ``path`` (and any missing parent) a directory only we can use.
+
+    Directories this creates, and ``path`` itself when it exists, end up
+    exactly 0700 whatever the umask; parents that already exist are left
+    alone (they may be shared, such as /srv).
+    """
+    path = os.path.abspath(path)
+    missing = []
+    probe = path
+    while not os.path.isdir(probe):
+        missing.append(probe)
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(directory, PRIVATE_DIR_MODE)
+        os.chmod(directory, PRIVATE_DIR_MODE)
+    mode = os.stat(path).st_mode & 0o7777
+    if mode != PRIVATE_DIR_MODE:
+        LOG.warning('Volume directory %(path)s was mode %(mode)04o; making '
+                    'it 0700 so only this user reads volume data',
+                    {'path': path, 'mode': mode})
+        os.chmod(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def private_file(path):
+    """Open ``path`` for writing, created or truncated, mode exactly 0600."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                 PRIVATE_FILE_MODE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE_MODE)
+        return os.fdopen(fd, 'wb')
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def copy_file(source, target):
     """Copy ``source`` to ``target``: reflink if possible, else sparse.
 
-    The copy is written next to the target and renamed into place.
+    The copy is written next to the target, private (0600), and renamed
+    into place; ``cp`` writes into that file and keeps its mode.
     """
+    private_dir(os.path.dirname(target))
     partial = target + '.part'
     with contextlib.suppress(FileNotFoundError):
         os.unlink(partial)
-    with open(source, 'rb') as src, open(partial, 'wb') as dst:
+    with open(source, 'rb') as src, private_file(partial) as dst:
         try:
             fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
             cloned = True
@@ -85,7 +135,8 @@ class LocalVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
         if not root:
             root = paths.state_path('volumes', self.backend_name)
         self.root = os.path.abspath(root)
-        paths.ensure_private_dir(os.path.join(self.root, 'snapshots'))
+        private_dir(self.root)
+        private_dir(os.path.join(self.root, 'snapshots'))
 
     def check_for_setup_error(self):
         if not os.access(self.root, os.W_OK | os.X_OK):
@@ -118,7 +169,8 @@ class LocalVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
         path = self._volume_path(volume['id'])
         with self._group_lock(volume):
             if not os.path.exists(path):
-                with open(path + '.part', 'wb') as f:
+                private_dir(self.root)
+                with private_file(path + '.part') as f:
                     f.truncate(volume['size'] * GiB)
                 os.rename(path + '.part', path)
         return self._model(volume['id'])
@@ -192,8 +244,9 @@ class LocalVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
             os.path.getsize(self._existing_path(existing_ref)) / GiB)))
 
     def manage_existing(self, volume, existing_ref):
-        os.rename(self._existing_path(existing_ref),
-                  self._volume_path(volume['id']))
+        target = self._volume_path(volume['id'])
+        os.rename(self._existing_path(existing_ref), target)
+        os.chmod(target, PRIVATE_FILE_MODE)
         return self._model(volume['id'])
 
     def unmanage(self, volume):

@@ -1,6 +1,9 @@
 """The local volume driver on real files in the test's state_path."""
 
 import os
+import shutil
+import stat
+import tempfile
 import threading
 
 from storagemgr import coordination
@@ -113,3 +116,65 @@ class TestLocalVolumeDriver(base.TestCase):
         self.assertEqual(['snapshots'], os.listdir(self.driver.root))
         self.assertEqual([], os.listdir(os.path.join(self.driver.root,
                                                      'snapshots')))
+
+
+class TestLocalVolumePermissions(base.TestCase):
+    """Defect 8: volume data is private to the user running storagemgr."""
+
+    def setUp(self):
+        super().setUp()
+        self.outside = tempfile.mkdtemp(prefix='sm-volroot-')
+        self.addCleanup(shutil.rmtree, self.outside, True)
+        # A permissive umask, as an operator's shell may have.
+        old_umask = os.umask(0o002)
+        self.addCleanup(os.umask, old_umask)
+
+    def _driver(self, root):
+        api, driver = fakes.make_api(
+            self, driver='local', extra='local_volume_root=%s\n' % root)
+        return api, driver
+
+    def _mode(self, path):
+        return stat.S_IMODE(os.stat(path).st_mode)
+
+    def test_root_outside_state_path_is_private(self):
+        root = os.path.join(self.outside, 'deep', 'volumes')
+        api, driver = self._driver(root)
+        self.assertEqual(0o700, self._mode(root))
+        self.assertEqual(0o700, self._mode(os.path.join(root, 'snapshots')))
+
+    def test_existing_root_is_made_private(self):
+        root = os.path.join(self.outside, 'existing')
+        os.mkdir(root, 0o755)
+        os.chmod(root, 0o755)
+        self._driver(root)
+        self.assertEqual(0o700, self._mode(root))
+
+    def test_files_are_private_whatever_the_umask(self):
+        root = os.path.join(self.outside, 'v')
+        api, driver = self._driver(root)
+        os.umask(0)
+        api.create_volume('v', size=1)
+        api.create_snapshot('v', 's')
+        api.create_volume('from-snap', snapshot='s')
+        api.create_volume('clone', source_volume='v')
+        group = api.create_group('g')
+        api.create_volume('m', size=1, group=group['id'])
+        api.create_cgsnapshot('g', 'cgs')
+        api.create_group_from_src('g2', cgsnapshot='cgs')
+        files = []
+        for directory, _dirs, names in os.walk(root):
+            files.extend(os.path.join(directory, n) for n in names)
+        # five volumes, a snapshot and a group snapshot's member
+        self.assertEqual(7, len(files))
+        self.assertEqual({0o600}, {self._mode(f) for f in files})
+
+    def test_snapshot_dir_created_on_demand_is_private(self):
+        root = os.path.join(self.outside, 'v')
+        api, driver = self._driver(root)
+        api.create_volume('v', size=1)
+        shutil.rmtree(os.path.join(root, 'snapshots'))
+        api.create_snapshot('v', 's')
+        self.assertEqual(0o700, self._mode(os.path.join(root, 'snapshots')))
+        self.assertEqual(0o600, self._mode(
+            api.get_snapshot('s')['provider_location']))
