@@ -2,13 +2,12 @@
 
 Each volume is one file under ``local_volume_root``, named by the volume's
 id; its length is the volume's size. Snapshots live under ``snapshots/``
-by snapshot id. Every directory it makes is
-0700 and every file 0600, whatever the umask, so only the user running
-storagemgr reads volume data. Copies (snapshots, clones, volumes from
-snapshots) are
-reflinks where the filesystem can share blocks, sparse copies otherwise,
-written to a temporary name and renamed, so a copy cut short by a crash
-is never taken for a finished one and every call can simply run again.
+by snapshot id. Every directory it makes is 0700 and every file 0600,
+whatever the umask, so only the user running storagemgr reads volume
+data. Copies (snapshots, clones, volumes from snapshots) are reflinks
+where the filesystem can share blocks, sparse copies otherwise, written
+to a temporary name and renamed, so a copy cut short by a crash is never
+taken for a finished one and every call can simply run again.
 
 A group snapshot copies every member while holding the group's lock
 (``group-<id>``); every write path of this driver to a member volume takes
