@@ -67,6 +67,8 @@ def poll_share(driver, share):
                   'snapshot: %(type)s: %(e)s',
                   {'id': share.id, 'type': type(e).__name__, 'e': e})
         common.error_out(models.Share, share.id, constants.STATUS_ERROR,
-                         expected=expected, extra={'progress': None})
+                         expected=expected, extra={'progress': None},
+                         action='create',
+                         detail='%s: %s' % (type(e).__name__, e))
         return
     model_updates.apply_share_created(share.id, update, expected=expected)

@@ -10,9 +10,11 @@ from unittest import mock
 import ddt
 from taskflow.engines.action_engine import engine as tf_engine
 
+from storagemgr.backend import process_registry
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr.message import api as message_api
+from storagemgr.share import periodic as share_periodic
 from storagemgr.tests import base as test_base
 from storagemgr.tests.unit.share import base
 from storagemgr.tests.unit.volume import fakes
@@ -145,6 +147,25 @@ class ShareFailureMessageTestCase(base.ShareTestCase):
                          message['detail'])
         self.assertEqual(message['detail'],
                          self.api.get(share_id)['failure_reason'])
+
+
+class PollFailureMessageTestCase(base.ShareTestCase):
+    """A share created asynchronously fails while the manager polls it."""
+
+    extra_config = 'fake_async_create_from_snapshot = true\n'
+
+    def test_poll_failure_leaves_a_message(self):
+        parent = self.make_share()
+        snapshot = self.make_snapshot(parent['id'])
+        share = self.api.create('NFS', 1, snapshot_id=snapshot['id'])
+        self.fault('get_share_status', raise_='builtins.OSError')
+        share_periodic.poll_creating_from_snapshot(
+            process_registry.get_registry(), self.api.context)
+        self.assertEqual('error', self.status_of(share['id']))
+        [message] = message_api.list(resource_id=share['id'])
+        self.assertEqual(('create', 'OSError: ' + INJECTED %
+                          'get_share_status'),
+                         (message['action'], message['detail']))
 
 
 class VolumeFailureMessageTestCase(test_base.TestCase):
