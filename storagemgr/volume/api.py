@@ -15,6 +15,7 @@ from storagemgr.db.models import volume as models
 from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
+from storagemgr import input_checks
 from storagemgr.message import api as message_api
 from storagemgr.volume import constants as c
 from storagemgr.volume.flows import group as group_flows
@@ -87,12 +88,8 @@ def _run_group_flow(factory, action, resource_id, **store):
                                   resource_id)
 
 
-def _check_size(size):
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise exception.InvalidInput(
-            reason='size must be a whole number of GiB, at least 1 '
-                   '(got %r)' % (size,))
-    return size
+def _check_size(size, what='size'):
+    return input_checks.size_gb(size, what)
 
 
 def _no_rows(model, *conditions):
@@ -330,7 +327,10 @@ class API(object):
 
     def create_volume(self, name, size=None, backend=None, group=None,
                       snapshot=None, source_volume=None):
-        values = {'name': name, 'status': c.VOLUME_CREATING}
+        values = {'name': input_checks.display_name(name),
+                  'status': c.VOLUME_CREATING}
+        if size is not None:
+            _check_size(size)
         if snapshot:
             snap = _find(models.VolumeSnapshot, snapshot)
             if snap.status != c.SNAPSHOT_AVAILABLE:
@@ -432,8 +432,8 @@ class API(object):
              volume_id=volume.id)
 
     def extend_volume(self, ref, new_size):
+        _check_size(new_size, 'new size')
         volume = _find(models.Volume, ref)
-        _check_size(new_size)
         if new_size <= volume.size:
             raise exception.InvalidInput(
                 reason='new size %d GiB of volume %s must be larger than '
@@ -458,6 +458,7 @@ class API(object):
             models.VolumeSnapshot, order_by=models.VolumeSnapshot.created_at)]
 
     def create_snapshot(self, volume_ref, name):
+        input_checks.display_name(name)
         volume = _find(models.Volume, volume_ref)
         self._backend(volume.backend)
         if volume.status != c.VOLUME_AVAILABLE:
@@ -519,6 +520,7 @@ class API(object):
                                            order_by=models.Volume.id)]
 
     def create_group(self, name, backend=None):
+        input_checks.display_name(name)
         group = db_api.create(models.ConsistencyGroup, {
             'name': name, 'backend': self._backend(backend),
             'status': c.GROUP_CREATING})
@@ -530,6 +532,7 @@ class API(object):
     def create_group_from_src(self, name, cgsnapshot=None, source_group=None,
                               backend=None):
         """A new group with one volume per source member, same data."""
+        input_checks.display_name(name)
         if bool(cgsnapshot) == bool(source_group):
             raise exception.InvalidInput(
                 reason='give exactly one source: a consistency group '
@@ -722,6 +725,7 @@ class API(object):
                                            order_by=models.VolumeSnapshot.id)]
 
     def create_cgsnapshot(self, group_ref, name):
+        input_checks.display_name(name)
         group = _find(models.ConsistencyGroup, group_ref)
         self._backend(group.backend)
         if group.status != c.GROUP_AVAILABLE:

@@ -526,3 +526,68 @@ class TestClaimsAfterRead(base.TestCase):
                               source_group='g')
         self.assertEqual(['g'], [g['name'] for g in self.api.list_groups()])
         self.assertEqual(2, len(self.api.list_volumes()))
+
+
+@ddt.ddt
+class TestBadInputChangesNothing(base.TestCase):
+    """Names and sizes are checked before the database sees them."""
+
+    def setUp(self):
+        super().setUp()
+        self.api, self.driver = fakes.make_api(self)
+        self.group = self.api.create_group('g')
+        self.volume = self.api.create_volume('v', size=1,
+                                             group=self.group['id'])
+        self.api.create_cgsnapshot('g', 'cgs')
+        self.plain = self.api.create_volume('plain', size=1)
+
+    def _state(self):
+        return (self.api.list_volumes(), self.api.list_snapshots(),
+                self.api.list_groups(), self.api.list_cgsnapshots())
+
+    def _creates(self, name):
+        return {
+            'volume': lambda: self.api.create_volume(name, size=1),
+            'snapshot': lambda: self.api.create_snapshot('plain', name),
+            'group': lambda: self.api.create_group(name),
+            'group from source': lambda: self.api.create_group_from_src(
+                name, cgsnapshot='cgs'),
+            'group snapshot': lambda: self.api.create_cgsnapshot('g', name),
+        }
+
+    @ddt.named_data(('256_chars', 'x' * 256), ('5000_chars', 'x' * 5000),
+                    ('newline', 'new\nline'), ('tab', 'tab\there'),
+                    ('nul', 'nul\x00'), ('del', 'del\x7f'),
+                    ('zero_width_space', 'zero\u200bwidth'), ('int', 7))
+    def test_bad_names_refused(self, name):
+        before = self._state()
+        for what, create in sorted(self._creates(name).items()):
+            error = self.assertRaises(exception.InvalidInput, create)
+            self.assertIn('name', str(error), what)
+            self.assertEqual(1, len(str(error).splitlines()), what)
+        self.assertEqual(before, self._state())
+
+    @ddt.named_data(('255_chars', 'x' * 255), ('space', 'with space'),
+                    ('unicode', 'ünïcødé – ok'), ('empty', ''))
+    def test_good_names_accepted(self, name):
+        for what, create in sorted(self._creates(name).items()):
+            self.assertEqual(name, create()['name'], what)
+
+    @ddt.data(99999999999999999999, 2 ** 31, 2 ** 63, 2 ** 64)
+    def test_huge_size_refused_naming_it(self, size):
+        before = self._state()
+        error = self.assertRaises(exception.InvalidInput,
+                                  self.api.create_volume, 'big', size=size)
+        self.assertIn(str(size), str(error))
+        error = self.assertRaises(exception.InvalidInput,
+                                  self.api.extend_volume, 'plain', size)
+        self.assertIn(str(size), str(error))
+        error = self.assertRaises(exception.InvalidInput,
+                                  self.api.create_volume, 'big',
+                                  source_volume='plain', size=size)
+        self.assertIn(str(size), str(error))
+        self.assertEqual(before, self._state())
+
+    def test_largest_size_accepted(self):
+        volume = self.api.create_volume('big', size=2 ** 31 - 1)
+        self.assertEqual(2 ** 31 - 1, volume['size'])
