@@ -72,6 +72,12 @@ class InvalidState(Invalid):
     code = 409
 
 
+class ConditionNotMet(InvalidState):
+    """The status fitted, but another guard of the transition did not."""
+    msg_fmt = _("%(resource)s %(id)s is %(status)s, but %(action)s also "
+                "needs %(conditions)s; nothing was changed.")
+
+
 class NotFound(StorageManagerException):
     msg_fmt = _("Resource could not be found.")
     code = 404
@@ -192,6 +198,13 @@ class FlowResumeError(StorageManagerException):
 class OperationInterrupted(StorageManagerException):
     """A task was interrupted (KeyboardInterrupt, SystemExit) mid-call."""
     msg_fmt = _("%(task)s was interrupted by %(signal)s")
+
+
+class OutcomeNotRecorded(StorageManagerException):
+    """A revert could not write its outcome; its flow is kept to retry."""
+    msg_fmt = _("Could not set %(resource)s %(id)s to %(status)s "
+                "(%(reason)s); the operation will be finished by the "
+                "manager.")
 
 
 class ShareBackendException(StorageManagerException):

@@ -71,6 +71,15 @@ def query(model, session=None, order_by=None, **filters):
         return list(sess.scalars(stmt))
 
 
+def count(model, session=None, **filters):
+    """How many rows match ``filters`` (equality)."""
+    stmt = sa.select(sa.func.count()).select_from(model).filter_by(**filters)
+    if session is not None:
+        return session.scalar(stmt)
+    with db_session.session_scope() as sess:
+        return sess.scalar(stmt)
+
+
 def update(model, resource_id, values, session=None):
     """Unconditionally update one row; raise NotFound when it is gone."""
     return _update(model, resource_id, values, None, (), session)

@@ -28,6 +28,7 @@ import time
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
+from taskflow import atom as tf_atom
 from taskflow import engines
 from taskflow import exceptions as tf_exc
 from taskflow.persistence import models as tf_models
@@ -135,9 +136,11 @@ def _rearm_failed_reverts(engine):
     # REVERT_FAILURE is final to taskflow; put those atoms back to
     # REVERTING, which a resuming engine runs again.
     storage = engine.storage
-    for atom in engine.compilation.execution_graph.nodes:
-        name = getattr(atom, 'name', None)
-        if name and storage.get_atom_state(name) == states.REVERT_FAILURE:
+    for node in engine.compilation.execution_graph.nodes:
+        if not isinstance(node, tf_atom.Atom):
+            continue  # the graph also holds the flows themselves
+        name = node.name
+        if storage.get_atom_state(name) == states.REVERT_FAILURE:
             storage.set_atom_state(name, states.REVERTING)
             LOG.warning('Revert of %s failed; the flow is kept so that it '
                         'is retried.', name)

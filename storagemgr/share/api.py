@@ -1,21 +1,24 @@
 """The share service layer: what the CLI and Python callers use.
 
-Each method checks the request, claims the state transition with a
-conditional update (so two callers never both win it, and a refused
-transition changes nothing), then runs the operation's flow in this
-process (the embedded default; the flows are persisted, so a manager
-finishes or reverts them if this process dies). Methods return plain
-dicts (see ``storagemgr.share.records``).
+Each method checks the request, then runs the operation's flow with a
+*claim*: the conditional updates (and inserts) of its state transition,
+made in the same commit that saves the flow (so two callers never both
+win it, a refused transition changes nothing, and a claimed resource
+always has a saved flow that finishes or reverts it, even if this process
+dies right after). Flows run in this process (the embedded default); a
+manager finishes or reverts those whose process died. Methods return
+plain dicts (see ``storagemgr.share.records``).
 """
 
 
 from oslo_db import exception as db_exc
+from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
-from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr.share import access_rules
@@ -91,10 +94,12 @@ class API(object):
             return self.registry.default_backend('share')
         return self.registry.lookup(backend, kind='share').name
 
-    def _run(self, factory, store, resource, operation, passthrough=()):
-        """Run a flow; wrap foreign driver exceptions in a clear one."""
+    def _run(self, factory, store, resource, operation, passthrough=(),
+             claim=None):
+        """Claim and run a flow; wrap foreign exceptions in a clear one."""
         try:
-            flow_engine.run_flow(factory, store=store, resource=resource)
+            flow_engine.run_flow(factory, store=store, resource=resource,
+                                 claim=claim)
         except (exception.StorageManagerException,) + passthrough:
             raise
         except Exception as e:
@@ -108,6 +113,7 @@ class API(object):
                backend=None, metadata=None):
         """Create a share (from a snapshot with ``snapshot_id``)."""
         values = {
+            'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto),
             'size': _positive_size(size),
             'display_name': _display_name(name),
@@ -132,19 +138,23 @@ class API(object):
         else:
             values['backend'] = self._backend_name(backend)
         process_registry.get_backend(values['backend'], 'share', self.context)
-        with db_session.session_scope() as session:
+
+        def claim(session):
             if snapshot is not None:
                 records.transition(Snapshot, snapshot.id,
                                    [constants.STATUS_AVAILABLE], {},
                                    'creating a share from it',
                                    'Share snapshot', session=session)
             share = db_api.create(Share, values, session=session)
+            return {'share': driver_views.share_view(share)}
+
+        share_id = values['id']
         self._run(create_flows.create_share_flow,
-                  {'share_id': share.id, 'backend': share.backend,
-                   'snapshot_id': share.snapshot_id,
-                   'share': driver_views.share_view(share)},
-                  {'share': share.id}, 'create of share %s' % share.id)
-        return self.get(share.id)
+                  {'share_id': share_id, 'backend': values['backend'],
+                   'snapshot_id': values.get('snapshot_id')},
+                  {'share': share_id}, 'create of share %s' % share_id,
+                  claim=claim)
+        return self.get(share_id)
 
     def get(self, share_ref):
         return records.share_record(records.find_share(share_ref))
@@ -156,36 +166,42 @@ class API(object):
 
     def delete(self, share_ref):
         """Delete a share that has no snapshots."""
-        share = self._claim_removal(share_ref,
-                                    constants.SHARE_DELETABLE_STATUSES,
-                                    constants.STATUS_DELETING, 'delete')
-        share.status = constants.STATUS_DELETING
-        self._run(delete_flows.delete_share_flow,
-                  {'share_id': share.id, 'backend': share.backend,
-                   'share': driver_views.share_view(share)},
-                  {'share': share.id}, 'delete of share %s' % share.id)
+        share = records.find_share(share_ref)
 
-    def _claim_removal(self, share_ref, expected, status, action):
+        def claim(session):
+            self._claim_removal(share.id, constants.SHARE_DELETABLE_STATUSES,
+                                constants.STATUS_DELETING, 'delete', session)
+            return {'share': driver_views.share_view(
+                records.get_share(share.id, session=session))}
+
+        self._run(delete_flows.delete_share_flow,
+                  {'share_id': share.id, 'backend': share.backend},
+                  {'share': share.id}, 'delete of share %s' % share.id,
+                  claim=claim)
+
+    def _claim_removal(self, share_id, expected, status, action, session):
         """Move a share towards removal: no snapshots, no rule in flight.
 
         :raises InvalidShare: it has snapshots (nothing changed).
         :raises InvalidState: it is in another status (nothing changed).
         """
-        share = records.find_share(share_ref)
         try:
             records.transition(
-                Share, share.id, expected, {'status': status}, action,
+                Share, share_id, expected, {'status': status}, action,
                 'Share', criteria=[
                     records.no_snapshots_criterion(),
-                    records.no_rules_in_transition_criterion()])
+                    records.no_rules_in_transition_criterion()],
+                conditions='no snapshots and no access rule being '
+                           'applied or denied',
+                session=session)
         except exception.InvalidState:
-            count = len(records.list_snapshots(share_id=share.id))
+            count = db_api.count(Snapshot, session=session,
+                                 share_id=share_id)
             if count:
                 raise exception.InvalidShare(
                     reason='share %s has %d snapshot(s); %s it after '
-                           'deleting them' % (share.id, count, action))
+                           'deleting them' % (share_id, count, action))
             raise
-        return share
 
     def resize(self, share_ref, new_size):
         """Extend or shrink a share to ``new_size`` GiB."""
@@ -222,13 +238,18 @@ class API(object):
             raise exception.InvalidInput(
                 reason='cannot %s share %s from %d to %d GiB' % (
                     action, share.id, share.size, new_size))
-        records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
-                           {'status': status}, action, 'Share',
-                           criteria=[Share.size == share.size])
+
+        def claim(session):
+            records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
+                               {'status': status}, action, 'Share',
+                               criteria=[Share.size == share.size],
+                               conditions='its size to be still %d GiB' %
+                               share.size, session=session)
+
         self._run(factory, {'share_id': share.id, 'backend': share.backend,
                             'new_size': new_size},
                   {'share': share.id}, '%s of share %s' % (action, share.id),
-                  passthrough)
+                  passthrough, claim=claim)
         return self.get(share.id)
 
     def revert(self, snapshot_ref):
@@ -242,7 +263,11 @@ class API(object):
                 reason='snapshot %s is not the latest of share %s; only '
                        'the latest can be reverted to' % (snapshot.id,
                                                           share.id))
-        with db_session.session_scope() as session:
+
+        def claim(session):
+            # No newer snapshot may appear between the check above and
+            # the claim: a snapshot is created only from an available
+            # share, and this claim takes the share out of available.
             records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
                                {'status': constants.STATUS_REVERTING},
                                'revert', 'Share', session=session)
@@ -250,11 +275,12 @@ class API(object):
                                [constants.STATUS_AVAILABLE],
                                {'status': constants.STATUS_RESTORING},
                                'revert', 'Share snapshot', session=session)
+
         self._run(revert_flows.revert_share_flow,
                   {'share_id': share.id, 'snapshot_id': snapshot.id,
                    'backend': share.backend},
                   {'share': share.id, 'snapshot': snapshot.id},
-                  'revert of share %s' % share.id)
+                  'revert of share %s' % share.id, claim=claim)
         return self.get(share.id)
 
     def manage(self, backend, share_proto, export_path, name=None,
@@ -266,49 +292,57 @@ class API(object):
                 reason='export path must be a non-empty single line')
         backend = self._backend_name(backend)
         process_registry.get_backend(backend, 'share', self.context)
-        share = db_api.create(Share, {
+        values = {
+            'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto), 'size': 0,
             'display_name': _display_name(name), 'backend': backend,
             'status': constants.STATUS_MANAGING,
             'export_locations': [{'path': export_path,
                                   'is_admin_only': False, 'metadata': {}}],
-        })
+        }
+        share_id = values['id']
         self._run(manage_flows.manage_share_flow,
-                  {'share_id': share.id, 'backend': backend,
+                  {'share_id': share_id, 'backend': backend,
                    'driver_options': dict(driver_options or {})},
-                  {'share': share.id}, 'adopt of share %s' % share.id)
-        return self.get(share.id)
+                  {'share': share_id}, 'adopt of share %s' % share_id,
+                  claim=lambda session: db_api.create(
+                      Share, values, session=session) and None)
+        return self.get(share_id)
 
     def unmanage(self, share_ref):
         """Forget a share, leaving its data on the backend."""
-        share = self._claim_removal(share_ref,
-                                    constants.SHARE_UNMANAGEABLE_STATUSES,
-                                    constants.STATUS_UNMANAGING, 'abandon')
+        share = records.find_share(share_ref)
         self._run(manage_flows.unmanage_share_flow,
                   {'share_id': share.id, 'backend': share.backend},
-                  {'share': share.id}, 'abandon of share %s' % share.id)
+                  {'share': share.id}, 'abandon of share %s' % share.id,
+                  claim=lambda session: self._claim_removal(
+                      share.id, constants.SHARE_UNMANAGEABLE_STATUSES,
+                      constants.STATUS_UNMANAGING, 'abandon', session))
 
     # -- snapshots ----------------------------------------------------------
 
     def _new_snapshot(self, share_ref, name, status, action, extra=None):
+        """The share, a new snapshot id, and the claim that inserts it."""
         share = records.find_share(share_ref)
-        with db_session.session_scope() as session:
+        values = dict(extra or {}, id=uuidutils.generate_uuid(),
+                      share_id=share.id, size=share.size,
+                      display_name=_display_name(name), status=status)
+
+        def claim(session):
             records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
                                {}, action, 'Share', session=session)
-            snapshot = db_api.create(Snapshot, dict(
-                extra or {}, share_id=share.id, size=share.size,
-                display_name=_display_name(name), status=status),
-                session=session)
-        return share, snapshot
+            db_api.create(Snapshot, values, session=session)
+
+        return share, values['id'], claim
 
     def create_snapshot(self, share_ref, name=None):
-        share, snapshot = self._new_snapshot(
+        share, snapshot_id, claim = self._new_snapshot(
             share_ref, name, constants.STATUS_CREATING, 'snapshot')
         self._run(snapshot_flows.create_snapshot_flow,
-                  {'snapshot_id': snapshot.id, 'backend': share.backend},
-                  {'share': share.id, 'snapshot': snapshot.id},
-                  'snapshot of share %s' % share.id)
-        return self.get_snapshot(snapshot.id)
+                  {'snapshot_id': snapshot_id, 'backend': share.backend},
+                  {'share': share.id, 'snapshot': snapshot_id},
+                  'snapshot of share %s' % share.id, claim=claim)
+        return self.get_snapshot(snapshot_id)
 
     def get_snapshot(self, snapshot_ref):
         return records.snapshot_record(records.find_snapshot(snapshot_ref))
@@ -323,14 +357,15 @@ class API(object):
     def delete_snapshot(self, snapshot_ref):
         snapshot = records.find_snapshot(snapshot_ref)
         share = records.get_share(snapshot.share_id)
-        records.transition(Snapshot, snapshot.id,
-                           constants.SNAPSHOT_DELETABLE_STATUSES,
-                           {'status': constants.STATUS_DELETING}, 'delete',
-                           'Share snapshot')
         self._run(snapshot_flows.delete_snapshot_flow,
                   {'snapshot_id': snapshot.id, 'backend': share.backend},
                   {'snapshot': snapshot.id},
-                  'delete of share snapshot %s' % snapshot.id)
+                  'delete of share snapshot %s' % snapshot.id,
+                  claim=lambda session: records.transition(
+                      Snapshot, snapshot.id,
+                      constants.SNAPSHOT_DELETABLE_STATUSES,
+                      {'status': constants.STATUS_DELETING}, 'delete',
+                      'Share snapshot', session=session))
 
     def manage_snapshot(self, share_ref, provider_location, name=None,
                         driver_options=None):
@@ -340,27 +375,28 @@ class API(object):
                 any(ord(c) < 32 for c in provider_location):
             raise exception.InvalidInput(
                 reason='provider location must be a non-empty single line')
-        share, snapshot = self._new_snapshot(
+        share, snapshot_id, claim = self._new_snapshot(
             share_ref, name, constants.STATUS_MANAGING, 'adopt a snapshot',
             extra={'provider_location': provider_location})
         self._run(manage_flows.manage_snapshot_flow,
-                  {'snapshot_id': snapshot.id, 'backend': share.backend,
+                  {'snapshot_id': snapshot_id, 'backend': share.backend,
                    'driver_options': dict(driver_options or {})},
-                  {'snapshot': snapshot.id},
-                  'adopt of share snapshot %s' % snapshot.id)
-        return self.get_snapshot(snapshot.id)
+                  {'snapshot': snapshot_id},
+                  'adopt of share snapshot %s' % snapshot_id, claim=claim)
+        return self.get_snapshot(snapshot_id)
 
     def unmanage_snapshot(self, snapshot_ref):
         snapshot = records.find_snapshot(snapshot_ref)
         share = records.get_share(snapshot.share_id)
-        records.transition(Snapshot, snapshot.id,
-                           constants.SNAPSHOT_UNMANAGEABLE_STATUSES,
-                           {'status': constants.STATUS_UNMANAGING},
-                           'abandon', 'Share snapshot')
         self._run(manage_flows.unmanage_snapshot_flow,
                   {'snapshot_id': snapshot.id, 'backend': share.backend},
                   {'snapshot': snapshot.id},
-                  'abandon of share snapshot %s' % snapshot.id)
+                  'abandon of share snapshot %s' % snapshot.id,
+                  claim=lambda session: records.transition(
+                      Snapshot, snapshot.id,
+                      constants.SNAPSHOT_UNMANAGEABLE_STATUSES,
+                      {'status': constants.STATUS_UNMANAGING}, 'abandon',
+                      'Share snapshot', session=session))
 
     # -- access rules -------------------------------------------------------
 
@@ -375,34 +411,38 @@ class API(object):
         if access_rules.find_duplicate(existing, access_type, access_to):
             raise exception.ShareAccessExists(access_type=access_type,
                                               access=access_to)
-        try:
-            with db_session.session_scope() as session:
-                records.transition(Share, share.id,
-                                   [constants.STATUS_AVAILABLE], {},
-                                   'grant access', 'Share', session=session)
-                rule = db_api.create(Rule, {
-                    'share_id': share.id, 'access_type': access_type,
-                    'access_to': access_to, 'access_level': access_level,
+        rule_id = uuidutils.generate_uuid()
+
+        def claim(session):
+            records.transition(Share, share.id,
+                               [constants.STATUS_AVAILABLE], {},
+                               'grant access', 'Share', session=session)
+            try:
+                db_api.create(Rule, {
+                    'id': rule_id, 'share_id': share.id,
+                    'access_type': access_type, 'access_to': access_to,
+                    'access_level': access_level,
                     'state': constants.ACCESS_STATE_QUEUED_TO_APPLY},
                     session=session)
-        except db_exc.DBDuplicateEntry:
-            raise exception.ShareAccessExists(access_type=access_type,
-                                              access=access_to)
-        self._run_access(share, [rule.id], [])
-        record = records.rule_record(records.get_rule(rule.id))
+            except db_exc.DBDuplicateEntry:
+                raise exception.ShareAccessExists(access_type=access_type,
+                                                  access=access_to)
+
+        self._run_access(share, [rule_id], [], claim)
+        record = records.rule_record(records.get_rule(rule_id))
         if record['state'] == constants.ACCESS_STATE_ERROR:
             raise exception.ShareBackendException(
                 msg='backend %s refused access rule %s (%s %s); the rule '
-                    'is in error, delete it' % (share.backend, rule.id,
+                    'is in error, delete it' % (share.backend, rule_id,
                                                 access_type, access_to))
         return record
 
-    def _run_access(self, share, apply_ids, deny_ids):
+    def _run_access(self, share, apply_ids, deny_ids, claim):
         self._run(access_flows.update_access_flow,
                   {'share_id': share.id, 'backend': share.backend,
                    'apply_ids': apply_ids, 'deny_ids': deny_ids},
                   {'share': share.id}, 'access update of share %s' %
-                  share.id)
+                  share.id, claim=claim)
 
     def list_access(self, share_ref):
         share = records.find_share(share_ref)
@@ -414,20 +454,31 @@ class API(object):
         if rule is None:
             raise exception.NotFound('Share %s has no access rule %r.' % (
                 share.id, rule_id))
-        if share.status in constants.TRANSITIONAL_STATUSES:
-            raise exception.ResourceBusy(resource='Share', id=share.id,
-                                         status=share.status,
-                                         action='revoking access')
-        if not db_api.conditional_update(
-                Rule, rule.id,
-                {'state': constants.ACCESS_STATE_QUEUED_TO_DENY},
-                expected={'state': [constants.ACCESS_STATE_ACTIVE,
-                                    constants.ACCESS_STATE_ERROR]}):
-            raise exception.ResourceBusy(resource='Access rule', id=rule.id,
-                                         status=records.get_rule(
-                                             rule.id).state,
-                                         action='revoking it')
-        self._run_access(share, [], [rule.id])
+
+        def claim(session):
+            # The share's status is part of the same UPDATE: a share that
+            # turned transitional since it was read refuses the claim.
+            share_settled = sa.exists().where(
+                Share.id == Rule.share_id,
+                Share.status.notin_(sorted(constants.TRANSITIONAL_STATUSES)))
+            if db_api.conditional_update(
+                    Rule, rule.id,
+                    {'state': constants.ACCESS_STATE_QUEUED_TO_DENY},
+                    expected={'state': [constants.ACCESS_STATE_ACTIVE,
+                                        constants.ACCESS_STATE_ERROR]},
+                    criteria=[share_settled], session=session):
+                return
+            current = records.get_share(share.id, session=session)
+            if current.status in constants.TRANSITIONAL_STATUSES:
+                raise exception.ResourceBusy(resource='Share', id=share.id,
+                                             status=current.status,
+                                             action='revoking access')
+            raise exception.ResourceBusy(
+                resource='Access rule', id=rule.id,
+                status=records.get_rule(rule.id, session=session).state,
+                action='revoking it')
+
+        self._run_access(share, [], [rule.id], claim)
 
     # -- backends -----------------------------------------------------------
 

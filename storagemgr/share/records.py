@@ -42,8 +42,9 @@ def find_snapshot(ref):
     return _find(models.ShareSnapshot, ref, 'share snapshot')
 
 
-def get_share(share_id):
-    return db_api.get(models.Share, share_id, resource_name='Share')
+def get_share(share_id, session=None):
+    return db_api.get(models.Share, share_id, session=session,
+                      resource_name='Share')
 
 
 def get_snapshot(snapshot_id):
@@ -51,8 +52,8 @@ def get_snapshot(snapshot_id):
                       resource_name='Share snapshot')
 
 
-def get_rule(rule_id):
-    return db_api.get(models.ShareAccessRule, rule_id,
+def get_rule(rule_id, session=None):
+    return db_api.get(models.ShareAccessRule, rule_id, session=session,
                       resource_name='Access rule')
 
 
@@ -138,10 +139,13 @@ def no_rules_in_transition_criterion():
 
 
 def transition(model, row_id, expected, values, action, what,
-               criteria=(), session=None):
+               criteria=(), session=None, conditions=None):
     """Move a row from one of ``expected`` statuses, or refuse clearly.
 
-    :raises InvalidState: the row is in another status (nothing changed).
+    :param conditions: what ``criteria`` require, in words, for the
+        refusal when the status fitted but a criterion did not.
+    :raises InvalidState: the row is in another status, or a criterion
+        refused it (nothing changed).
     """
     if db_api.conditional_update(model, row_id, values,
                                  expected={'status': list(expected)},
@@ -150,11 +154,11 @@ def transition(model, row_id, expected, values, action, what,
     current = db_api.get(model, row_id, session=session,
                          resource_name=what)
     if current.status in expected:
-        # The status fitted, so an extra criterion refused it; the caller
-        # explains which.
-        raise exception.InvalidState(
+        # The status fitted, so an extra criterion refused it.
+        raise exception.ConditionNotMet(
             resource=what, id=row_id, status=current.status, action=action,
-            expected=' or '.join(expected) + ' (and meet its conditions)')
+            conditions=conditions or 'conditions that another operation '
+            'changed meanwhile')
     raise exception.InvalidState(resource=what, id=row_id,
                                  status=current.status, action=action,
                                  expected=' or '.join(expected))
