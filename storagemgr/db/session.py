@@ -141,8 +141,7 @@ def session_on(connection):
     state transition and the flow that carries it out, say) land in one
     commit.
     """
-    session = orm.Session(bind=connection, expire_on_commit=False,
-                          join_transaction_mode='conservative_savepoint')
+    session = orm.Session(bind=connection, expire_on_commit=False)
     try:
         yield session
         session.flush()

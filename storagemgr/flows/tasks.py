@@ -38,7 +38,7 @@ def _interrupts_as_failures(method):
             return method(self, *args, **kwargs)
         except _INTERRUPTS as e:
             raise exception.OperationInterrupted(
-                task=self.name, signal=type(e).__name__) from e
+                task=self.name, signal=type(e).__name__) from None
     wrapper._interrupts_handled = True
     return wrapper
 
