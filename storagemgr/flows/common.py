@@ -50,12 +50,3 @@ def error_out(model, resource_id, status='error', expected=None,
             resource_id, action,
             detail or message_api.reason(flow_failures=failures))
     return written
-
-
-def failure_reason(flow_failures):
-    """One line naming the failed task's exception, for error messages."""
-    for failure in (flow_failures or {}).values():
-        names = failure.exc_type_names
-        return '%s: %s' % (names[0] if names else 'Error',
-                           failure.exception_str)
-    return 'unknown failure'

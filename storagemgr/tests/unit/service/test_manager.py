@@ -78,6 +78,12 @@ class AreaTaskLoadingTestCase(base.TestCase):
         names = [t.name for t in periodic.all_tasks()]
         self.assertIn('storagemgr.service.backend_tasks.'
                       'resume_orphaned_flows', names)
+        # Every area that has periodic work is installed, shares included.
+        for module in ('storagemgr.share.periodic',
+                       'storagemgr.message.periodic',
+                       'storagemgr.plugins.periodic'):
+            self.assertTrue(any(n.startswith(module + '.') for n in names),
+                            module)
 
     def test_module_that_fails_to_import_is_an_error(self):
         broken = mock.Mock(value='storagemgr.no_such_area')
