@@ -4,7 +4,9 @@ This is where configuration mistakes are caught, before any driver runs:
 a listed backend without a section, a section without a driver or with
 two, an unknown driver alias, an unsafe backend name, and values that do
 not parse. Each becomes a ConfigurationError whose message names the
-culprit; the CLI prints it on one line.
+culprit; the CLI prints it on one line. The registry uses
+``collect_backends``, where a mistake inside one backend's section puts
+only that backend in error and the others run.
 """
 
 import collections
@@ -20,7 +22,13 @@ from storagemgr import loading
 
 BackendSpec = collections.namedtuple(
     'BackendSpec', ['name', 'kind', 'driver_name', 'driver_cls',
-                    'configuration'])
+                    'configuration', 'error'], defaults=(None,))
+BackendSpec.__doc__ = """A checked backend section.
+
+``error`` is None, or the ConfigurationError that keeps this one backend
+from running (see ``collect_backends``); ``driver_cls`` is then None and
+``kind`` is the kind its section chose, or ``kinds.UNKNOWN``.
+"""
 
 _NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 _RESERVED_SECTIONS = frozenset(['DEFAULT', 'database', 'coordination',
@@ -102,7 +110,8 @@ def _section_names(conf):
         return set()
 
 
-def _spec(conf, name, embedded_kind, sections):
+def _check_listing(name, embedded_kind, sections):
+    """Mistakes of ``enabled_backends`` itself, not of a backend section."""
     if not _NAME_RE.match(name) or name in _RESERVED_SECTIONS:
         raise exception.ConfigurationError(
             reason="Backend name '%s' in enabled_backends is not allowed: "
@@ -110,6 +119,10 @@ def _spec(conf, name, embedded_kind, sections):
                    "none of the reserved section names." % name)
     if embedded_kind is None and name not in sections:
         raise exception.BackendSectionMissing(backend=name)
+
+
+def _spec(conf, name, embedded_kind, sections):
+    _check_listing(name, embedded_kind, sections)
     configuration = backend_conf.BackendConfiguration(name, conf=conf)
     if embedded_kind is not None and not configuration.is_set(
             embedded_kind.driver_option):
@@ -138,7 +151,8 @@ def _spec(conf, name, embedded_kind, sections):
 def check_backends(conf=None):
     """Validate the configuration; return ``{name: BackendSpec}``.
 
-    :raises ConfigurationError: on the first mistake found.
+    :raises ConfigurationError: on the first mistake found, even one that
+        concerns a single backend (``collect_backends`` keeps going).
     """
     conf = conf if conf is not None else cfg.CONF
     check_global_values(conf)
@@ -148,4 +162,47 @@ def check_backends(conf=None):
     for name, embedded_kind in enabled.items():
         specs[name] = _spec(conf, name, embedded_kind if embedded else None,
                             sections)
+    return specs
+
+
+def _failed_spec(conf, name, error):
+    """What can still be told about a backend whose section is wrong."""
+    configuration = backend_conf.BackendConfiguration(name, conf=conf)
+    chosen = []
+    for kind in kinds.ALL:
+        try:
+            value = getattr(conf[name], kind.driver_option)
+        except (cfg.Error, ValueError):
+            value = None
+        if value is not None:
+            chosen.append((kind, value))
+    kind, driver_name = chosen[0] if len(chosen) == 1 else (
+        kinds.UNKNOWN, None)
+    return BackendSpec(name, kind, driver_name, None, configuration, error)
+
+
+def collect_backends(conf=None):
+    """Like ``check_backends``, but one bad section spoils one backend.
+
+    A mistake inside a backend's section (no driver or two, an unknown
+    driver, a value that does not parse) gives that backend a spec with
+    ``error`` set, and the other backends are checked as usual. Mistakes
+    that are not about one section still raise ConfigurationError: global
+    values (``[DEFAULT]``, ``[database]``, ``[coordination]``,
+    ``[backend_defaults]``) and ``enabled_backends`` itself (a name that
+    is not allowed, or one without a section, which is most often a typo
+    in the list).
+    """
+    conf = conf if conf is not None else cfg.CONF
+    check_global_values(conf)
+    enabled, embedded = _enabled(conf)
+    sections = _section_names(conf)
+    specs = collections.OrderedDict()
+    for name, embedded_kind in enabled.items():
+        embedded_kind = embedded_kind if embedded else None
+        _check_listing(name, embedded_kind, sections)
+        try:
+            specs[name] = _spec(conf, name, embedded_kind, sections)
+        except exception.ConfigurationError as e:
+            specs[name] = _failed_spec(conf, name, e)
     return specs

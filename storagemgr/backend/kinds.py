@@ -18,4 +18,6 @@ VOLUME = BackendKind('volume', 'volume_driver', loading.VOLUME,
                      'get_volume_stats', 'local')
 
 ALL = (SHARE, VOLUME)
+# The kind of a backend whose section chooses no driver, or two.
+UNKNOWN = BackendKind('unknown', None, None, None, None)
 BY_NAME = {kind.name: kind for kind in ALL}

@@ -2,11 +2,17 @@
 
 A backend is set up the way the reference managers do it: construct the
 driver with its configuration, call ``do_setup``, then
-``check_for_setup_error``, retrying with exponential back-off. A backend
-whose setup keeps failing stays listed with its error; the others keep
-working.
+``check_for_setup_error``, retrying ``driver_setup_retries`` times with
+exponential back-off. A backend whose setup still fails goes to ``error``
+with that error and a next attempt time: the first use of the backend, or
+the manager's periodic stats task, after that time tries once more, and
+each failure doubles the wait (``driver_setup_backoff_initial`` up to
+``driver_setup_backoff_max``). A backend whose configuration section is
+wrong is in ``error`` from the start and is never tried. Either way the
+other backends keep working.
 """
 
+import datetime
 import threading
 import time
 
@@ -25,10 +31,22 @@ STATE_DOWN = 'down'
 STATE_ERROR = 'error'
 
 
-class Backend(object):
-    """One configured backend and, once set up, its driver."""
+def format_time(value):
+    """Seconds since the epoch (or a naive UTC datetime) as ISO 8601 UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    return value.strftime('%Y-%m-%dT%H:%M:%SZ')
 
-    def __init__(self, spec):
+
+class Backend(object):
+    """One configured backend and, once set up, its driver.
+
+    ``clock`` returns seconds since the epoch; tests give their own.
+    """
+
+    def __init__(self, spec, clock=time.time):
         self.spec = spec
         self.name = spec.name
         self.kind = spec.kind
@@ -36,8 +54,21 @@ class Backend(object):
         self.driver = None
         self.state = STATE_DOWN
         self.error = None
+        # When the backend is in error after a failed setup: when setup
+        # may be tried again, and how many rounds have failed in a row.
+        self.next_attempt_at = None
+        self.failed_rounds = 0
         self.stats = {}
+        self._clock = clock
         self._lock = threading.Lock()
+        if spec.error is not None:
+            self.state = STATE_ERROR
+            self.error = 'configuration error: %s' % spec.error
+
+    @property
+    def config_error(self):
+        """The ConfigurationError of this backend's section, or None."""
+        return self.spec.error
 
     @property
     def driver_name(self):
@@ -45,21 +76,35 @@ class Backend(object):
 
     @property
     def host(self):
-        return self.configuration.backend_host or cfg.CONF.host
+        try:
+            return self.configuration.backend_host or cfg.CONF.host
+        except (cfg.Error, ValueError):
+            return cfg.CONF.host
 
     def setup(self, context=None, sleep=time.sleep):
-        """Set the driver up once; later calls return at once."""
+        """Set the driver up; True when the backend is up.
+
+        The first call tries with quick retries (``sleep`` between them).
+        After that, a backend in error is tried once more only when its
+        next attempt time has passed; until then this returns False at
+        once. A backend with a configuration error is never tried.
+        """
         with self._lock:
-            if self.state != STATE_DOWN:
-                return self.state == STATE_UP
+            if self.state == STATE_UP:
+                return True
+            if self.config_error is not None:
+                return False
+            if self.state == STATE_ERROR:
+                if self._clock() < self.next_attempt_at:
+                    return False
+                retries = 0  # one attempt per round; callers are waiting
+            else:
+                retries = self.configuration.driver_setup_retries or 0
             context = context or sm_context.get_admin_context()
-            retries = self.configuration.driver_setup_retries or 0
             interval = self.configuration.driver_setup_retry_interval or 0
             for attempt in range(retries + 1):
                 try:
                     self._setup_once(context)
-                    self.state, self.error = STATE_UP, None
-                    return True
                 except Exception as e:  # any driver exception, any class
                     self.error = '%s: %s' % (type(e).__name__, e)
                     LOG.warning('Setup of backend %(name)s failed (attempt '
@@ -68,9 +113,33 @@ class Backend(object):
                                  'total': retries + 1, 'error': self.error})
                     if attempt < retries:
                         sleep(interval * (2 ** attempt))
-            self.state = STATE_ERROR
+                    continue
+                if self.state == STATE_ERROR:
+                    LOG.info('Backend %s recovered.', self.name)
+                self.state, self.error = STATE_UP, None
+                self.next_attempt_at, self.failed_rounds = None, 0
+                return True
+            self._schedule_next_attempt()
             self.driver = None
             return False
+
+    def _schedule_next_attempt(self):
+        self.failed_rounds += 1
+        initial = self.configuration.driver_setup_backoff_initial or 0
+        longest = self.configuration.driver_setup_backoff_max
+        delay = initial * (2 ** min(self.failed_rounds - 1, 32))
+        if longest is not None:
+            delay = min(delay, longest)
+        self.state = STATE_ERROR
+        self.next_attempt_at = self._clock() + delay
+        LOG.warning('Backend %(name)s is in error; next setup attempt in '
+                    '%(delay)s s.', {'name': self.name, 'delay': delay})
+
+    def _unavailable_reason(self):
+        if self.next_attempt_at is None:
+            return self.error
+        return '%s (next setup attempt at %s)' % (
+            self.error, format_time(self.next_attempt_at))
 
     def _setup_once(self, context):
         driver = self.spec.driver_cls(configuration=self.configuration)
@@ -81,8 +150,8 @@ class Backend(object):
     def require(self, context=None):
         """The driver, set up; or BackendUnavailable naming the error."""
         if not self.setup(context):
-            raise exception.BackendUnavailable(backend=self.name,
-                                               reason=self.error)
+            raise exception.BackendUnavailable(
+                backend=self.name, reason=self._unavailable_reason())
         return self.driver
 
     def refresh_stats(self):
@@ -107,6 +176,8 @@ class Backend(object):
             'driver': self.driver_name,
             'state': self.state if self.state != STATE_ERROR else
             'error: %s' % self.error,
+            'last_error': self.error,
+            'next_attempt_at': format_time(self.next_attempt_at),
             'capabilities': stats,
             'pools': pools,
         }
@@ -118,10 +189,11 @@ class Backend(object):
 class BackendRegistry(object):
     """All backends of the configuration, set up on first use."""
 
-    def __init__(self, conf=None):
+    def __init__(self, conf=None, clock=time.time):
         self.conf = conf if conf is not None else cfg.CONF
-        self._backends = {name: Backend(spec) for name, spec in
-                          config_check.check_backends(self.conf).items()}
+        self._backends = {
+            name: Backend(spec, clock=clock) for name, spec in
+            config_check.collect_backends(self.conf).items()}
         self._order = list(self._backends)
 
     def __iter__(self):
@@ -136,6 +208,11 @@ class BackendRegistry(object):
         if backend is None:
             raise exception.BackendNotFound(
                 backend=name, available=', '.join(self._order) or 'none')
+        if kind is not None and backend.config_error is not None and (
+                backend.kind.driver_option is None):
+            # Its section chose no kind; say what is wrong with it.
+            raise exception.BackendUnavailable(
+                backend=name, reason=backend.error)
         if kind is not None and backend.kind.name != kind:
             raise exception.BackendKindMismatch(
                 backend=name, actual=backend.kind.name, expected=kind)

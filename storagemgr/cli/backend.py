@@ -10,12 +10,15 @@ _STRUCTURED = ('capabilities', 'pools', 'alerts')
 
 
 def _describe(app, backend):
+    # A backend in error is tried again here once its next attempt is due.
     backend.setup(app.context)
     backend.refresh_stats()
     backend.record()
     record = backend.describe()
-    # Storage health: alerts on the storage resource it sits on.
-    record.update(health.backend_health(backend.configuration))
+    # Storage health: alerts on the storage resource it sits on (a
+    # misconfigured section may not even parse, so it has none).
+    if backend.config_error is None:
+        record.update(health.backend_health(backend.configuration))
     return record
 
 
@@ -37,7 +40,11 @@ class ListBackend(lister.Lister):
 
 
 class ShowBackend(show.ShowOne):
-    """Show one backend: driver, state, capabilities and pools."""
+    """Show one backend: driver, state, capabilities and pools.
+
+    A backend in error also shows its last error and, when its setup is to
+    be tried again, the time of the next attempt (UTC).
+    """
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)

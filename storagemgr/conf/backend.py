@@ -33,6 +33,20 @@ backend_opts = [
                  default=0.5, min=0,
                  help=_('Seconds before the first setup retry; each retry '
                         'doubles it.')),
+    cfg.FloatOpt('driver_setup_backoff_initial',
+                 default=30.0, min=0,
+                 help=_('Seconds a backend stays in error after its setup '
+                        'failed (all driver_setup_retries spent) before '
+                        'setup is tried again. The next use of the '
+                        'backend or the manager\'s periodic stats task '
+                        'makes the attempt once that time has passed. Each '
+                        'further failure doubles the wait, up to '
+                        'driver_setup_backoff_max. 0 tries again at every '
+                        'use.')),
+    cfg.FloatOpt('driver_setup_backoff_max',
+                 default=600.0, min=0,
+                 help=_('Longest wait, in seconds, between two setup '
+                        'attempts of a backend in error.')),
     cfg.StrOpt('storage_resource',
                help=_('Storage resource this backend sits on (a resource '
                       'id or label from "storage resource list", e.g. a '

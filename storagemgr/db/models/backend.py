@@ -17,3 +17,6 @@ class BackendState(base.Base, base.TimestampMixin):
     state: orm.Mapped[str] = orm.mapped_column(sa.String(16))
     error: orm.Mapped[str] = orm.mapped_column(sa.Text, nullable=True)
     stats: orm.Mapped[dict] = orm.mapped_column(sa.JSON, nullable=True)
+    # When a backend in error is next tried (UTC); None when not planned.
+    next_attempt_at: orm.Mapped[object] = orm.mapped_column(
+        sa.DateTime, nullable=True)
