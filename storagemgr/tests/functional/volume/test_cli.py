@@ -202,3 +202,102 @@ class TestKillAndResume(VolumeCLITestCase):
         self.assertEqual('available', self.cli_json(
             'consistency', 'group', 'snapshot', 'show', 'cgs')['status'])
         self.assertNothingTransitional()
+
+
+class TestConcurrentCLI(VolumeCLITestCase):
+    """N real CLI processes racing on one resource: one wins.
+
+    The slow driver stalls inside the driver call, after the winner's
+    claim, so every process reaches its own claim while the winner still
+    holds it.
+    """
+
+    SLOW = ('storagemgr.tests.functional.volume.slow_local.'
+            'SlowLocalVolumeDriver')
+    N = 4
+
+    def setUp(self):
+        super().setUp()
+        self.write_config(LOCAL % (self.SLOW, 'slow_local_delay = 0\n'))
+        self.slow = self.write_config(
+            LOCAL % (self.SLOW, 'slow_local_delay = 15\n'),
+            path=os.path.join(self.state_path, 'slow.conf'))
+
+    def race(self, commands):
+        """Start every command at once; return their CLIResults."""
+        processes = [subprocess.Popen(
+            [base.console_script('storagemgr'), '--config-file', self.slow]
+            + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, cwd=self.state_path) for args in commands]
+        return [_Finished(p, *p.communicate(timeout=300))
+                for p in processes]
+
+    def winners_and_losers(self, results):
+        winners = [i for i, r in enumerate(results) if r.rc == 0]
+        self.assertEqual(1, len(winners),
+                         [(r.rc, r.err[-300:]) for r in results])
+        losers = [r for i, r in enumerate(results) if i != winners[0]]
+        return winners[0], losers
+
+    def test_add_same_volume_to_different_groups(self):
+        groups = [self.cli_json('consistency', 'group', 'create', 'g%d' % i)
+                  for i in range(self.N)]
+        volume = self.cli_json('volume', 'create', '--size', '1', 'v')
+        results = self.race([('consistency', 'group', 'add', 'volume',
+                              group['id'], volume['id'])
+                             for group in groups])
+        winner, losers = self.winners_and_losers(results)
+        for loser in losers:
+            self.assertRefused(loser, volume['id'])
+        shown = self.cli_json('volume', 'show', volume['id'])
+        self.assertEqual(groups[winner]['id'], shown['consistencygroup_id'])
+        self.assertEqual('available', shown['status'])
+        for index, group in enumerate(groups):
+            shown = self.cli_json('consistency', 'group', 'show', group['id'])
+            self.assertEqual('available', shown['status'])
+            expected = [volume['id']] if index == winner else []
+            self.assertEqual(expected, shown['volumes'])
+        self.assertNothingTransitional()
+
+    def test_group_snapshot_against_group_delete(self):
+        group = self.cli_json('consistency', 'group', 'create', 'cg')
+        for index in range(2):
+            self.cli_json('volume', 'create', '--size', '1',
+                          '--consistency-group', 'cg', 'm%d' % index)
+        files_before = self.volume_files()
+        commands = [('consistency', 'group', 'snapshot', 'create',
+                     '--consistency-group', 'cg', 'cgs')]
+        commands += [('consistency', 'group', 'delete', '--force', 'cg')
+                     for _ in range(self.N - 1)]
+        results = self.race(commands)
+        winner, losers = self.winners_and_losers(results)
+        for loser in losers:
+            self.assertRefused(loser, group['id'])
+        self.assertNothingTransitional()
+        if winner == 0:
+            # The snapshot won: every delete was refused, nothing lost.
+            cgsnapshots = self.cli_json('consistency', 'group', 'snapshot',
+                                        'list')
+            self.assertEqual(['available'],
+                             [c['status'] for c in cgsnapshots])
+            self.assertEqual(2, len(self.cli_json('volume', 'list')))
+            for path in files_before:
+                self.assertTrue(os.path.exists(path), path)
+        else:
+            # A delete won: the group snapshot was refused, nothing of
+            # the group is left.
+            self.assertEqual([], self.cli_json('consistency', 'group',
+                                               'list'))
+            self.assertEqual([], self.cli_json('consistency', 'group',
+                                               'snapshot', 'list'))
+            self.assertEqual([], self.cli_json('volume', 'list'))
+            self.assertEqual([], self.volume_files())
+
+
+class _Finished(base.CLIResult):
+    """A finished Popen's exit code and output, as ``cli`` returns them."""
+
+    def __init__(self, process, out, err):
+        self.rc = process.returncode
+        self.out = out
+        self.err = err
