@@ -46,11 +46,40 @@ def current_heads(engine):
         return frozenset(context.get_current_heads())
 
 
+def _set_sqlite_foreign_keys(conn, enabled):
+    # Only effective outside a transaction, so on the driver's connection:
+    # SQLAlchemy would open one first.
+    conn.connection.dbapi_connection.execute(
+        'PRAGMA foreign_keys=%s' % ('ON' if enabled else 'OFF'))
+
+
 def upgrade(engine, revision='heads'):
-    """Bring the schema to ``revision`` (default: every branch's head)."""
+    """Bring the schema to ``revision`` (default: every branch's head).
+
+    On SQLite, foreign keys are off while migrations run: rebuilding a
+    table (the only way SQLite changes most of a table's definition) drops
+    the old one, which with foreign keys on would delete, or refuse to
+    delete, the rows that point at it. The keys are checked before commit.
+    """
     try:
-        with engine.begin() as conn:
-            alembic_command.upgrade(_config(conn), revision)
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == 'sqlite'
+            if sqlite:
+                _set_sqlite_foreign_keys(conn, False)
+            try:
+                with conn.begin():
+                    alembic_command.upgrade(_config(conn), revision)
+                    if sqlite:
+                        broken = conn.exec_driver_sql(
+                            'PRAGMA foreign_key_check').fetchall()
+                        if broken:
+                            raise exception.DBMigrationError(
+                                reason='foreign keys broken: %s' % broken)
+            finally:
+                if sqlite:
+                    _set_sqlite_foreign_keys(conn, True)
+    except exception.DBMigrationError:
+        raise
     except Exception as e:
         raise exception.DBMigrationError(reason='%s: %s' % (
             type(e).__name__, e))

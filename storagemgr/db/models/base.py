@@ -23,6 +23,11 @@ def utcnow():
     return timeutils.utcnow()
 
 
+# Table option for integer keys that must never be handed out twice (see
+# storagemgr.db.models.plugin). Other databases never reuse them anyway.
+NEVER_REUSE_IDS = {'sqlite_autoincrement': True}
+
+
 class IdMixin(object):
     id: orm.Mapped[str] = orm.mapped_column(
         sa.String(36), primary_key=True, default=new_id)

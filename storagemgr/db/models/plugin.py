@@ -2,7 +2,11 @@
 agent sessions.
 
 Resources use integer keys: the graph holds hundreds of thousands of rows
-and every edge, reference and sample points at them. A resource's
+and every edge, reference and sample points at them. Integer keys that
+leave the database (resource, scannable, sample and agent message ids) are
+never handed out twice: on SQLite those tables are AUTOINCREMENT, whose
+ids only grow, where a plain INTEGER PRIMARY KEY reuses the id of a
+deleted last row. A resource's
 attributes are one JSON document (only the runtime reads them, always
 whole); references to other resources are also kept as rows so that
 deleting a resource finds its referrers with one indexed query.
@@ -16,7 +20,8 @@ from storagemgr.db.models import base
 
 class StorageResourceClass(base.Base):
     __tablename__ = 'plugin_resource_classes'
-    __table_args__ = (sa.UniqueConstraint('plugin_name', 'class_name'),)
+    __table_args__ = (sa.UniqueConstraint('plugin_name', 'class_name'),
+                      base.NEVER_REUSE_IDS)
 
     id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)
     plugin_name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
@@ -31,7 +36,8 @@ class StorageResource(base.TimestampMixin, base.Base):
     would not be unique in SQL).
     """
     __tablename__ = 'plugin_resources'
-    __table_args__ = (sa.UniqueConstraint('class_id', 'id_str', 'scope_key'),)
+    __table_args__ = (sa.UniqueConstraint('class_id', 'id_str', 'scope_key'),
+                      base.NEVER_REUSE_IDS)
 
     id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)
     class_id: orm.Mapped[int] = orm.mapped_column(
@@ -86,6 +92,7 @@ class StorageScannable(base.TimestampMixin, base.Base):
     registered themselves by sending agent sessions.
     """
     __tablename__ = 'plugin_scannables'
+    __table_args__ = base.NEVER_REUSE_IDS
 
     id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)
     plugin_name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
@@ -140,7 +147,8 @@ class StorageAlertPropagation(base.Base):
 class StorageStatSample(base.Base):
     __tablename__ = 'plugin_stat_samples'
     __table_args__ = (sa.Index('plugin_stat_series_idx', 'resource_id',
-                               'name', 'timestamp'),)
+                               'name', 'timestamp'),
+                      base.NEVER_REUSE_IDS)
 
     id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)
     resource_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
@@ -152,6 +160,7 @@ class StorageStatSample(base.Base):
 class AgentMessage(base.Base):
     """An agent message waiting for the manager (embedded transport)."""
     __tablename__ = 'plugin_agent_messages'
+    __table_args__ = base.NEVER_REUSE_IDS
 
     id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)
     host: orm.Mapped[str] = orm.mapped_column(sa.String(255))
