@@ -21,6 +21,7 @@ from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
+from storagemgr import input_checks
 from storagemgr.share import access_rules
 from storagemgr.share import constants
 from storagemgr.share import driver_views
@@ -41,19 +42,7 @@ Rule = models.ShareAccessRule
 
 
 def _positive_size(size, what='size'):
-    """An int of at least 1 from an int or a decimal string."""
-    value = None
-    if isinstance(size, int) and not isinstance(size, bool):
-        value = size
-    elif isinstance(size, str) and size.strip().lstrip('-').isdigit():
-        value = int(size)
-    if value is None:
-        raise exception.InvalidInput(
-            reason='%s must be a whole number of GiB, not %r' % (what, size))
-    if value < 1:
-        raise exception.InvalidInput(
-            reason='%s must be at least 1 GiB, not %d' % (what, value))
-    return value
+    return input_checks.size_gb(size, what, text=True)
 
 
 def _protocol(share_proto):
@@ -66,13 +55,7 @@ def _protocol(share_proto):
 
 
 def _display_name(name):
-    if name is None:
-        return None
-    if not isinstance(name, str) or len(name) > 255 or any(
-            ord(c) < 32 for c in name):
-        raise exception.InvalidInput(
-            reason='name must be up to 255 printable characters')
-    return name
+    return input_checks.display_name(name)
 
 
 class API(object):

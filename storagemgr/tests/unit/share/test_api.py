@@ -81,6 +81,9 @@ class CreateShareTestCase(base.ShareTestCase):
         ('NFS', 1, {'backend': 'nope'}),
         ('NFS', 1, {'name': 'bad\nname'}),
         ('NFS', 1, {'snapshot_id': 'no-such-snapshot'}),
+        # Before: oslo.db's DBError (an integer overflow in the database).
+        ('NFS', '99999999999999999999', {}), ('NFS', 2 ** 63, {}),
+        ('NFS', 1, {'name': 'n' * 256}),
     )
     def test_bad_input_refused_before_anything(self, proto, size, kwargs):
         self.assertRaises(exception.StorageManagerException,
@@ -276,7 +279,7 @@ class ResizeTestCase(base.ShareTestCase):
         self.assertRaises(FAILED, self.api.resize, self.share_id, 2)
         self.assertEqual('shrinking_error', self.status_of(self.share_id))
 
-    @ddt.data(0, -3, 'x', 4)
+    @ddt.data(0, -3, 'x', 4, '99999999999999999999')
     def test_bad_sizes_refused(self, size):
         self.assertRaises(exception.InvalidInput, self.api.resize,
                           self.share_id, size)
