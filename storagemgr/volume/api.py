@@ -2,17 +2,19 @@
 
 Every request is checked here, then moved into its transitional status by
 a conditional update (one UPDATE ... WHERE status IN ... statement, so two
-callers can never both win), then handed to a flow that runs in this
-process. A refused request changes nothing. Resource arguments are ids or
+callers can never both win) made by the *claim* of its flow: the claim
+runs in the transaction that saves the flow, so a claimed resource always
+has a flow that finishes or reverts it, even if this process dies right
+after. A refused request changes nothing. Resource arguments are ids or
 names; a name that matches several resources is refused.
 """
 
+from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
-from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr import input_checks
@@ -68,13 +70,18 @@ def _refuse_state(label, row, action, expected):
                                  expected=' or '.join(expected))
 
 
-def _run(factory, action, resource_id, **store):
-    """Run a flow; a driver failure of any class becomes our exception."""
+def _run(factory, action, resource_id, claim=None, **store):
+    """Claim and run a flow; a driver failure becomes our exception.
+
+    ``claim(session)`` raises ``_Changed`` when a row it needs moved on;
+    that passes through, for the caller to explain.
+    """
     try:
         return flow_engine.run_flow(factory, store=store,
                                     resource={'action': action,
-                                              'id': resource_id})
-    except exception.StorageManagerException:
+                                              'id': resource_id},
+                                    claim=claim)
+    except (exception.StorageManagerException, _Changed):
         raise
     except Exception as e:
         raise exception.VolumeDriverException(
@@ -82,8 +89,8 @@ def _run(factory, action, resource_id, **store):
                                           type(e).__name__, e)) from e
 
 
-def _run_group_flow(factory, action, resource_id, **store):
-    engine = _run(factory, action, resource_id, **store)
+def _run_group_flow(factory, action, resource_id, claim=None, **store):
+    engine = _run(factory, action, resource_id, claim=claim, **store)
     group_updates.raise_if_failed(engine.storage.fetch('outcome'), action,
                                   resource_id)
 
@@ -263,8 +270,8 @@ def _read_group_for_delete(group):
                             [snapshots[k] for k in sorted(snapshots)])
 
 
-def _create_group_rows(session, name, backend_name, cgsnapshot, source,
-                       members, volume_names):
+def _create_group_rows(session, group_id, name, backend_name, cgsnapshot,
+                       source, members, volume_names):
     """The new group and its volumes, with the sources held available.
 
     ``source`` is the group snapshot (``cgsnapshot`` true) or the source
@@ -281,11 +288,12 @@ def _create_group_rows(session, name, backend_name, cgsnapshot, source,
     member_model = models.VolumeSnapshot if cgsnapshot else models.Volume
     for member in members:
         _hold(session, member_model, member, ['available'])
-    group_id = db_api.create(models.ConsistencyGroup, {
-        'name': name, 'backend': backend_name, 'status': c.GROUP_CREATING,
+    db_api.create(models.ConsistencyGroup, {
+        'id': group_id, 'name': name, 'backend': backend_name,
+        'status': c.GROUP_CREATING,
         'cgsnapshot_id': source.id if cgsnapshot else None,
         'source_cgid': None if cgsnapshot else source.id},
-        session=session).id
+        session=session)
     for member in members:
         values = {'status': c.VOLUME_CREATING, 'size': member.size,
                   'backend': backend_name, 'consistencygroup_id': group_id}
@@ -296,7 +304,6 @@ def _create_group_rows(session, name, backend_name, cgsnapshot, source,
             values['source_volid'] = member.id
             values['name'] = member.name
         db_api.create(models.Volume, values, session=session)
-    return group_id
 
 
 def _current_status(row):
@@ -383,20 +390,21 @@ class API(object):
         if group:
             held.append(('Consistency group', models.ConsistencyGroup,
                          group_row))
+        volume_id = values['id'] = uuidutils.generate_uuid()
+
+        def claim(session):
+            for _label, model, row in held:
+                _hold(session, model, row, ['available'])
+            db_api.create(models.Volume, values, session=session)
+
         try:
-            with db_session.session_scope() as session:
-                for _label, model, row in held:
-                    _hold(session, model, row, ['available'])
-                volume_id = db_api.create(models.Volume, values,
-                                          session=session).id
+            _run(volume_flows.create_volume_flow, 'create volume',
+                 volume_id, claim=claim, volume_id=volume_id)
         except _Changed as changed:
             label, model, row = [h for h in held if h[2] is changed.row][0]
             _refuse_state(label, _find(model, row.id),
                           'creating a volume from or in it', ['available'])
-        _run(volume_flows.create_volume_flow, 'create volume', volume_id,
-             volume_id=volume_id)
-        volume = _find(models.Volume, volume_id)
-        return self.get_volume(volume.id)
+        return self.get_volume(volume_id)
 
     def delete_volume(self, ref):
         volume = _find(models.Volume, ref)
@@ -405,17 +413,27 @@ class API(object):
                 reason='volume %s belongs to consistency group %s; remove '
                        'it from the group or delete the group' % (
                            volume.id, volume.consistencygroup_id))
-        ok = db_api.conditional_update(
-            models.Volume, volume.id, {'status': c.VOLUME_DELETING},
-            expected={'status': list(c.DELETABLE_STATUSES),
-                      'consistencygroup_id': None},
-            criteria=[_no_rows(models.VolumeSnapshot,
-                               models.VolumeSnapshot.volume_id ==
-                               volume.id),
-                      _no_rows(models.Volume,
-                               models.Volume.source_volid == volume.id,
-                               models.Volume.status == c.VOLUME_CREATING)])
-        if not ok:
+
+        def claim(session):
+            if not db_api.conditional_update(
+                    models.Volume, volume.id, {'status': c.VOLUME_DELETING},
+                    expected={'status': list(c.DELETABLE_STATUSES),
+                              'consistencygroup_id': None},
+                    criteria=[_no_rows(models.VolumeSnapshot,
+                                       models.VolumeSnapshot.volume_id ==
+                                       volume.id),
+                              _no_rows(models.Volume,
+                                       models.Volume.source_volid ==
+                                       volume.id,
+                                       models.Volume.status ==
+                                       c.VOLUME_CREATING)],
+                    session=session):
+                raise _Changed(volume)
+
+        try:
+            _run(volume_flows.delete_volume_flow, 'delete volume', volume.id,
+                 claim=claim, volume_id=volume.id)
+        except _Changed:
             if db_api.query(models.VolumeSnapshot, volume_id=volume.id):
                 raise exception.InvalidVolume(
                     reason='volume %s has snapshots; delete them first' %
@@ -428,8 +446,6 @@ class API(object):
                            'when that ends' % (volume.id, clones[0].id))
             _refuse_state('Volume', _find(models.Volume, volume.id),
                           'delete', c.DELETABLE_STATUSES)
-        _run(volume_flows.delete_volume_flow, 'delete volume', volume.id,
-             volume_id=volume.id)
 
     def extend_volume(self, ref, new_size):
         _check_size(new_size, 'new size')
@@ -439,13 +455,20 @@ class API(object):
                 reason='new size %d GiB of volume %s must be larger than '
                        'its size %d GiB (volumes only grow)' % (
                            new_size, volume.id, volume.size))
-        if not db_api.conditional_update(
-                models.Volume, volume.id, {'status': c.VOLUME_EXTENDING},
-                expected={'status': [c.VOLUME_AVAILABLE]}):
+
+        def claim(session):
+            if not db_api.conditional_update(
+                    models.Volume, volume.id, {'status': c.VOLUME_EXTENDING},
+                    expected={'status': [c.VOLUME_AVAILABLE]},
+                    session=session):
+                raise _Changed(volume)
+
+        try:
+            _run(volume_flows.extend_volume_flow, 'extend volume', volume.id,
+                 claim=claim, volume_id=volume.id, new_size=new_size)
+        except _Changed:
             _refuse_state('Volume', _find(models.Volume, volume.id),
                           'extend', ['available'])
-        _run(volume_flows.extend_volume_flow, 'extend volume', volume.id,
-             volume_id=volume.id, new_size=new_size)
         return self.get_volume(volume.id)
 
     # Volume snapshots ------------------------------------------------------
@@ -463,21 +486,29 @@ class API(object):
         self._backend(volume.backend)
         if volume.status != c.VOLUME_AVAILABLE:
             _refuse_state('Volume', volume, 'snapshot', ['available'])
+        snapshot_id = uuidutils.generate_uuid()
+
+        def claim(session):
+            # Still available (not being deleted or extended), and at the
+            # size recorded below.
+            _hold(session, models.Volume, volume, ['available'],
+                  size=volume.size)
+            db_api.create(models.VolumeSnapshot, {
+                'id': snapshot_id, 'name': name, 'volume_id': volume.id,
+                'size': volume.size, 'status': c.SNAPSHOT_CREATING},
+                session=session)
+
         try:
-            with db_session.session_scope() as session:
-                # Still available (not being deleted or extended), and at
-                # the size recorded below.
-                _hold(session, models.Volume, volume, ['available'],
-                      size=volume.size)
-                snapshot_id = db_api.create(models.VolumeSnapshot, {
-                    'name': name, 'volume_id': volume.id,
-                    'size': volume.size, 'status': c.SNAPSHOT_CREATING},
-                    session=session).id
+            _run(snapshot_flows.create_snapshot_flow, 'create snapshot',
+                 snapshot_id, claim=claim, snapshot_id=snapshot_id)
         except _Changed:
-            _refuse_state('Volume', _find(models.Volume, volume.id),
-                          'snapshot', ['available'])
-        _run(snapshot_flows.create_snapshot_flow, 'create snapshot',
-             snapshot_id, snapshot_id=snapshot_id)
+            current = _find(models.Volume, volume.id)
+            if current.status != c.VOLUME_AVAILABLE:
+                _refuse_state('Volume', current, 'snapshot', ['available'])
+            raise exception.ConditionNotMet(
+                resource='Volume', id=volume.id, status=current.status,
+                action='snapshot', conditions='its size to be still %d GiB '
+                '(it is %d GiB now)' % (volume.size, current.size))
         return self.get_snapshot(snapshot_id)
 
     def delete_snapshot(self, ref):
@@ -490,19 +521,31 @@ class API(object):
         self._delete_snapshot(snapshot)
 
     def _delete_snapshot(self, snapshot):
-        if not db_api.conditional_update(
-                models.VolumeSnapshot, snapshot.id,
-                {'status': c.SNAPSHOT_DELETING},
-                expected={'status': list(c.DELETABLE_STATUSES)},
-                criteria=[_no_rows(models.Volume,
-                                   models.Volume.snapshot_id == snapshot.id,
-                                   models.Volume.status ==
-                                   c.VOLUME_CREATING)]):
-            _refuse_state('Volume snapshot',
-                          _find(models.VolumeSnapshot, snapshot.id),
-                          'delete', c.DELETABLE_STATUSES)
-        _run(snapshot_flows.delete_snapshot_flow, 'delete snapshot',
-             snapshot.id, snapshot_id=snapshot.id)
+        def claim(session):
+            if not db_api.conditional_update(
+                    models.VolumeSnapshot, snapshot.id,
+                    {'status': c.SNAPSHOT_DELETING},
+                    expected={'status': list(c.DELETABLE_STATUSES)},
+                    criteria=[_no_rows(models.Volume,
+                                       models.Volume.snapshot_id ==
+                                       snapshot.id,
+                                       models.Volume.status ==
+                                       c.VOLUME_CREATING)],
+                    session=session):
+                raise _Changed(snapshot)
+
+        try:
+            _run(snapshot_flows.delete_snapshot_flow, 'delete snapshot',
+                 snapshot.id, claim=claim, snapshot_id=snapshot.id)
+        except _Changed:
+            current = _find(models.VolumeSnapshot, snapshot.id)
+            if current.status in c.DELETABLE_STATUSES:
+                raise exception.ConditionNotMet(
+                    resource='Volume snapshot', id=snapshot.id,
+                    status=current.status, action='delete',
+                    conditions='no volume being created from it')
+            _refuse_state('Volume snapshot', current, 'delete',
+                          c.DELETABLE_STATUSES)
 
     # Consistency groups ----------------------------------------------------
 
@@ -521,13 +564,16 @@ class API(object):
 
     def create_group(self, name, backend=None):
         input_checks.display_name(name)
-        group = db_api.create(models.ConsistencyGroup, {
-            'name': name, 'backend': self._backend(backend),
-            'status': c.GROUP_CREATING})
+        values = {'id': uuidutils.generate_uuid(), 'name': name,
+                  'backend': self._backend(backend),
+                  'status': c.GROUP_CREATING}
         _run_group_flow(group_flows.create_group_flow,
-                        'create consistency group', group.id,
-                        group_id=group.id)
-        return self.get_group(group.id)
+                        'create consistency group', values['id'],
+                        claim=lambda session: db_api.create(
+                            models.ConsistencyGroup, values,
+                            session=session) and None,
+                        group_id=values['id'])
+        return self.get_group(values['id'])
 
     def create_group_from_src(self, name, cgsnapshot=None, source_group=None,
                               backend=None):
@@ -571,20 +617,21 @@ class API(object):
         volume_names = {v.id: v.name for v in db_api.query(
             models.Volume, id=[getattr(m, 'volume_id', m.id)
                                for m in members])}
+        group_id = uuidutils.generate_uuid()
         try:
-            with db_session.session_scope() as session:
-                group_id = _create_group_rows(
-                    session, name, backend_name, cgsnapshot, source,
-                    members, volume_names)
+            _run_group_flow(
+                group_flows.create_group_from_src_flow,
+                'create consistency group', group_id,
+                claim=lambda session: _create_group_rows(
+                    session, group_id, name, backend_name, cgsnapshot,
+                    source, members, volume_names),
+                group_id=group_id)
         except _Changed as changed:
             raise exception.InvalidConsistencyGroup(
                 reason='source %s changed meanwhile (now %s); consistency '
                        'group not created' % (
                            changed.row.id,
                            _current_status(changed.row)))
-        _run_group_flow(group_flows.create_group_from_src_flow,
-                        'create consistency group', group_id,
-                        group_id=group_id)
         return self.get_group(group_id)
 
     def update_group(self, ref, add_volumes=(), remove_volumes=()):
@@ -615,32 +662,40 @@ class API(object):
         if group.status != c.GROUP_AVAILABLE:
             _refuse_state('Consistency group', group, 'update',
                           ['available'])
-        try:
-            with db_session.session_scope() as session:
+
+        def claim(session):
+            if not db_api.conditional_update(
+                    models.ConsistencyGroup, group.id,
+                    {'status': c.GROUP_UPDATING},
+                    expected={'status': [c.GROUP_AVAILABLE]},
+                    session=session):
+                raise _Changed(group)
+            for volume in add:
                 if not db_api.conditional_update(
-                        models.ConsistencyGroup, group.id,
-                        {'status': c.GROUP_UPDATING},
-                        expected={'status': [c.GROUP_AVAILABLE]},
+                        models.Volume, volume.id,
+                        {'consistencygroup_id': group.id},
+                        expected={'consistencygroup_id': None,
+                                  'status':
+                                  list(c.VALID_ADD_VOLUME_STATUSES),
+                                  'backend': group.backend},
                         session=session):
-                    raise _Changed(group)
-                for volume in add:
-                    if not db_api.conditional_update(
-                            models.Volume, volume.id,
-                            {'consistencygroup_id': group.id},
-                            expected={'consistencygroup_id': None,
-                                      'status':
-                                      list(c.VALID_ADD_VOLUME_STATUSES),
-                                      'backend': group.backend},
-                            session=session):
-                        raise _Changed(volume)
-                for volume in remove:
-                    if not db_api.conditional_update(
-                            models.Volume, volume.id, {},
-                            expected={'consistencygroup_id': group.id,
-                                      'status':
-                                      list(c.VALID_REMOVE_VOLUME_STATUSES)},
-                            session=session):
-                        raise _Changed(volume)
+                    raise _Changed(volume)
+            for volume in remove:
+                if not db_api.conditional_update(
+                        models.Volume, volume.id, {},
+                        expected={'consistencygroup_id': group.id,
+                                  'status':
+                                  list(c.VALID_REMOVE_VOLUME_STATUSES)},
+                        session=session):
+                    raise _Changed(volume)
+
+        try:
+            _run_group_flow(group_flows.update_group_flow,
+                            'update consistency group', group.id,
+                            claim=claim,
+                            group_id=group.id,
+                            add_ids=sorted({v.id for v in add}),
+                            remove_ids=sorted({v.id for v in remove}))
         except _Changed as changed:
             # Rolled back: say why from what the rows are now.
             if changed.row is group:
@@ -655,11 +710,6 @@ class API(object):
             raise exception.InvalidVolume(
                 reason='volume %s changed meanwhile; consistency group %s '
                        'not updated' % (volume.id, group.id))
-        _run_group_flow(group_flows.update_group_flow,
-                        'update consistency group', group.id,
-                        group_id=group.id,
-                        add_ids=sorted({v.id for v in add}),
-                        remove_ids=sorted({v.id for v in remove}))
         return self.get_group(group.id)
 
     def delete_group(self, ref, force=False):
@@ -684,16 +734,27 @@ class API(object):
             _refuse_state('Consistency group', group, 'delete',
                           c.GROUP_DELETABLE_STATUSES)
         plan.refuse_if_busy()
+
+        def claim(session):
+            if not db_api.conditional_update(
+                    models.ConsistencyGroup, group.id,
+                    {'status': c.GROUP_DELETING},
+                    expected={'status':
+                              list(c.GROUP_DELETABLE_STATUSES)},
+                    criteria=plan.guards(force), session=session):
+                raise _Changed()
+            plan.claim_dependants(session)
+
         try:
-            with db_session.session_scope() as session:
-                if not db_api.conditional_update(
-                        models.ConsistencyGroup, group.id,
-                        {'status': c.GROUP_DELETING},
-                        expected={'status':
-                                  list(c.GROUP_DELETABLE_STATUSES)},
-                        criteria=plan.guards(force), session=session):
-                    raise _Changed()
-                plan.claim_dependants(session)
+            _run_group_flow(group_flows.delete_group_flow,
+                            'delete consistency group', group.id,
+                            claim=claim,
+                            group_id=group.id,
+                            cgsnapshot_ids=[r.id for r in plan.cgsnapshots],
+                            snapshot_ids=[r.id for r in plan.snapshots
+                                          if not r.cgsnapshot_id],
+                            volume_statuses={v.id: v.status
+                                             for v in plan.volumes})
         except _Changed:
             current = _find(models.ConsistencyGroup, group.id)
             raise exception.InvalidConsistencyGroup(
@@ -701,14 +762,6 @@ class API(object):
                        'snapshots or group snapshots changed while it was '
                        'being claimed; nothing was deleted, try again' % (
                            group.id, current.status))
-        _run_group_flow(group_flows.delete_group_flow,
-                        'delete consistency group', group.id,
-                        group_id=group.id,
-                        cgsnapshot_ids=[r.id for r in plan.cgsnapshots],
-                        snapshot_ids=[r.id for r in plan.snapshots
-                                      if not r.cgsnapshot_id],
-                        volume_statuses={v.id: v.status
-                                         for v in plan.volumes})
 
     # Consistency group snapshots -------------------------------------------
 
@@ -737,27 +790,35 @@ class API(object):
             raise exception.InvalidConsistencyGroup(
                 reason='volume(s) %s of consistency group %s are not '
                        'available' % (', '.join(not_ready), group.id))
+        cgsnapshot_id = uuidutils.generate_uuid()
+
+        def claim(session):
+            # The group still available with exactly these members,
+            # each still available at the size recorded: a group
+            # delete or update that claimed first refuses this.
+            _hold(session, models.ConsistencyGroup, group,
+                  ['available'], criteria=[_no_rows(
+                      models.Volume,
+                      models.Volume.consistencygroup_id == group.id,
+                      models.Volume.id.notin_([v.id for v in volumes]))])
+            for volume in volumes:
+                _hold(session, models.Volume, volume, ['available'],
+                      consistencygroup_id=group.id, size=volume.size)
+            db_api.create(models.CGSnapshot, {
+                'id': cgsnapshot_id, 'name': name,
+                'consistencygroup_id': group.id,
+                'status': c.GROUP_CREATING}, session=session)
+            for volume in volumes:
+                db_api.create(models.VolumeSnapshot, {
+                    'name': name, 'volume_id': volume.id,
+                    'size': volume.size, 'cgsnapshot_id': cgsnapshot_id,
+                    'status': c.SNAPSHOT_CREATING}, session=session)
+
         try:
-            with db_session.session_scope() as session:
-                # The group still available with exactly these members,
-                # each still available at the size recorded: a group
-                # delete or update that claimed first refuses this.
-                _hold(session, models.ConsistencyGroup, group,
-                      ['available'], criteria=[_no_rows(
-                          models.Volume,
-                          models.Volume.consistencygroup_id == group.id,
-                          models.Volume.id.notin_([v.id for v in volumes]))])
-                for volume in volumes:
-                    _hold(session, models.Volume, volume, ['available'],
-                          consistencygroup_id=group.id, size=volume.size)
-                cgsnapshot_id = db_api.create(models.CGSnapshot, {
-                    'name': name, 'consistencygroup_id': group.id,
-                    'status': c.GROUP_CREATING}, session=session).id
-                for volume in volumes:
-                    db_api.create(models.VolumeSnapshot, {
-                        'name': name, 'volume_id': volume.id,
-                        'size': volume.size, 'cgsnapshot_id': cgsnapshot_id,
-                        'status': c.SNAPSHOT_CREATING}, session=session)
+            _run_group_flow(cgsnapshot_flows.create_group_snapshot_flow,
+                            'create consistency group snapshot',
+                            cgsnapshot_id, claim=claim,
+                            cgsnapshot_id=cgsnapshot_id)
         except _Changed as changed:
             if changed.row is group:
                 current = _find(models.ConsistencyGroup, group.id)
@@ -772,9 +833,6 @@ class API(object):
                        'meanwhile (now %s); not snapshotted' % (
                            changed.row.id, group.id,
                            _current_status(changed.row)))
-        _run_group_flow(cgsnapshot_flows.create_group_snapshot_flow,
-                        'create consistency group snapshot', cgsnapshot_id,
-                        cgsnapshot_id=cgsnapshot_id)
         return self.get_cgsnapshot(cgsnapshot_id)
 
     def delete_cgsnapshot(self, ref):
@@ -783,32 +841,38 @@ class API(object):
     def _delete_cgsnapshot(self, cgsnapshot):
         snap = models.VolumeSnapshot
         member_ids = self.cgsnapshot_snapshot_ids(cgsnapshot.id)
-        try:
-            with db_session.session_scope() as session:
+
+        def claim(session):
+            if not db_api.conditional_update(
+                    models.CGSnapshot, cgsnapshot.id,
+                    {'status': c.GROUP_DELETING},
+                    expected={'status':
+                              list(c.GROUP_DELETABLE_STATUSES)},
+                    criteria=[
+                        _no_rows(models.ConsistencyGroup,
+                                 models.ConsistencyGroup.cgsnapshot_id
+                                 == cgsnapshot.id,
+                                 models.ConsistencyGroup.status ==
+                                 c.GROUP_CREATING),
+                        _no_rows(snap,
+                                 snap.cgsnapshot_id == cgsnapshot.id,
+                                 snap.status.notin_(
+                                     list(c.DELETABLE_STATUSES)))],
+                    session=session):
+                raise _Changed(cgsnapshot)
+            for snapshot_id in member_ids:
                 if not db_api.conditional_update(
-                        models.CGSnapshot, cgsnapshot.id,
-                        {'status': c.GROUP_DELETING},
-                        expected={'status':
-                                  list(c.GROUP_DELETABLE_STATUSES)},
-                        criteria=[
-                            _no_rows(models.ConsistencyGroup,
-                                     models.ConsistencyGroup.cgsnapshot_id
-                                     == cgsnapshot.id,
-                                     models.ConsistencyGroup.status ==
-                                     c.GROUP_CREATING),
-                            _no_rows(snap,
-                                     snap.cgsnapshot_id == cgsnapshot.id,
-                                     snap.status.notin_(
-                                         list(c.DELETABLE_STATUSES)))],
+                        snap, snapshot_id,
+                        {'status': c.SNAPSHOT_DELETING},
+                        expected={'status': list(c.DELETABLE_STATUSES)},
                         session=session):
                     raise _Changed(cgsnapshot)
-                for snapshot_id in member_ids:
-                    if not db_api.conditional_update(
-                            snap, snapshot_id,
-                            {'status': c.SNAPSHOT_DELETING},
-                            expected={'status': list(c.DELETABLE_STATUSES)},
-                            session=session):
-                        raise _Changed(cgsnapshot)
+
+        try:
+            _run_group_flow(cgsnapshot_flows.delete_group_snapshot_flow,
+                            'delete consistency group snapshot', cgsnapshot.id,
+                            claim=claim,
+                            cgsnapshot_id=cgsnapshot.id)
         except _Changed:
             current = _find(models.CGSnapshot, cgsnapshot.id)
             if current.status not in c.GROUP_DELETABLE_STATUSES:
@@ -818,6 +882,3 @@ class API(object):
                 reason='consistency group snapshot %s has a member snapshot '
                        'that is busy, or a group is being created from it; '
                        'not deleted' % cgsnapshot.id)
-        _run_group_flow(cgsnapshot_flows.delete_group_snapshot_flow,
-                        'delete consistency group snapshot', cgsnapshot.id,
-                        cgsnapshot_id=cgsnapshot.id)

@@ -7,6 +7,7 @@ import ddt
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr import exception
+from storagemgr.flows import engine as flow_engine
 from storagemgr.tests import base
 from storagemgr.tests.unit.volume import fakes
 from storagemgr.volume import api as volume_api
@@ -364,16 +365,17 @@ class TestConcurrentMembership(base.TestCase):
 
     def test_claim_lost_after_the_checks_is_refused(self):
         """The volume joins another group between the read and the claim."""
-        real = db_api.conditional_update
+        # The claim's transaction takes the write lock before it runs, so a
+        # concurrent writer lands before it (here) or after it, never in
+        # the middle.
+        real = flow_engine.run_flow
 
-        def other_wins_first(model, resource_id, values, **kwargs):
-            if model is models.ConsistencyGroup and \
-                    values.get('status') == 'updating':
-                db_api.update(models.Volume, self.volume['id'],
-                              {'consistencygroup_id': self.second['id']})
-            return real(model, resource_id, values, **kwargs)
+        def other_wins_first(*args, **kwargs):
+            db_api.update(models.Volume, self.volume['id'],
+                          {'consistencygroup_id': self.second['id']})
+            return real(*args, **kwargs)
 
-        with mock.patch.object(db_api, 'conditional_update',
+        with mock.patch.object(flow_engine, 'run_flow',
                                side_effect=other_wins_first):
             error = self.assertRaises(exception.InvalidVolume,
                                       self.api.update_group, 'first',
