@@ -14,6 +14,8 @@ from oslo_log import log as logging
 from oslo_utils import uuidutils
 from tooz import coordination as tooz_coordination
 
+from storagemgr import exception
+
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 
@@ -28,8 +30,16 @@ def _make_coordinator():
         os.makedirs(url[len('file://'):], mode=0o700, exist_ok=True)
     member = ('%s-%s-%s' % (CONF.host, os.getpid(),
                             uuidutils.generate_uuid()[:8])).encode()
-    coordinator = tooz_coordination.get_coordinator(url, member)
-    coordinator.start(start_heart=True)
+    try:
+        coordinator = tooz_coordination.get_coordinator(url, member)
+        coordinator.start(start_heart=True)
+    except Exception as e:
+        # An unknown scheme, a missing client library, a server that is
+        # down: all of them mean no lock can be taken, so no operation may
+        # start; say which option to look at.
+        raise exception.InvalidConfigValue(
+            option='backend_url', section='coordination',
+            reason='%r: %s: %s' % (url, type(e).__name__, e)) from e
     return coordinator
 
 

@@ -26,8 +26,9 @@ class ClaimWithFlowTestCase(base.ShareTestCase):
         # share stayed 'creating' for ever.
         self.flags(backend_url='nosuch://x', group='coordination')
         coordination.stop()
-        self.assertRaises(exception.ShareBackendException,
-                          self.make_share, name='z')
+        error = self.assertRaises(exception.InvalidConfigValue,
+                                  self.make_share, name='z')
+        self.assertIn('backend_url', str(error))
         self.assertEqual([], records.list_shares())
         self.assertEqual([], flow_engine.find_unfinished_flows())
 
