@@ -11,11 +11,17 @@ object on stdin: ``{"config_file": PATH, "commands": [[arg, ...], ...],
 "stop_on_error": true}``. It prints a JSON list of ``{"rc", "out",
 "err"}``, one per command run (with ``stop_on_error``, none after the
 first failure).
+
+``BatchServer`` keeps one such process for many requests (``--serve``:
+one JSON request per line in, one JSON list per line out), for read-only
+commands such as state dumps taken after every step of a test: only the
+first request pays for the imports.
 """
 
 import contextlib
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -66,12 +72,53 @@ class BatchResult(base.CLIResult):
         self.err = result['err']
 
 
+class BatchServer(object):
+    """One child process running batches of commands on request."""
+
+    def __init__(self, cwd=None):
+        self._process = subprocess.Popen(
+            [sys.executable, '-m', 'storagemgr.tests.functional.cli_batch',
+             '--serve'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, cwd=cwd)
+
+    def run(self, config_file, commands, stop_on_error=True):
+        request = {'config_file': config_file,
+                   'commands': [list(c) for c in commands],
+                   'stop_on_error': stop_on_error}
+        self._process.stdin.write(json.dumps(request) + '\n')
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError('cli_batch server exited with %s' %
+                               self._process.wait())
+        return [BatchResult(r) for r in json.loads(line)]
+
+    def close(self):
+        if self._process.poll() is None:
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process.stdout.close()
+
+
 def main():
-    request = json.load(sys.stdin)
-    real_stdout = sys.stdout
-    results = run_batch(request['config_file'], request['commands'],
-                        request.get('stop_on_error', True))
-    real_stdout.write(json.dumps(results))
+    # Results go to the original stdout; anything a command writes to the
+    # file descriptor itself (a child process, say) goes to stderr.
+    channel = os.fdopen(os.dup(1), 'w')
+    os.dup2(2, 1)
+    if sys.argv[1:] == ['--serve']:
+        requests = iter(sys.stdin.readline, '')
+    else:
+        requests = [sys.stdin.read()]
+    for line in requests:
+        request = json.loads(line)
+        results = run_batch(request['config_file'], request['commands'],
+                            request.get('stop_on_error', True))
+        channel.write(json.dumps(results) + '\n')
+        channel.flush()
     return 0
 
 
