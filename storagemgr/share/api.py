@@ -338,17 +338,23 @@ class API(object):
                 for r in records.list_snapshots(**filters)]
 
     def delete_snapshot(self, snapshot_ref):
+        self._remove_snapshot(snapshot_ref,
+                              snapshot_flows.delete_snapshot_flow,
+                              constants.SNAPSHOT_DELETABLE_STATUSES,
+                              constants.STATUS_DELETING, 'delete')
+
+    def _remove_snapshot(self, snapshot_ref, factory, expected, status,
+                         action):
+        """Delete or abandon a snapshot: claim it, then run ``factory``."""
         snapshot = records.find_snapshot(snapshot_ref)
         share = records.get_share(snapshot.share_id)
-        self._run(snapshot_flows.delete_snapshot_flow,
+        self._run(factory,
                   {'snapshot_id': snapshot.id, 'backend': share.backend},
                   {'snapshot': snapshot.id},
-                  'delete of share snapshot %s' % snapshot.id,
+                  '%s of share snapshot %s' % (action, snapshot.id),
                   claim=lambda session: records.transition(
-                      Snapshot, snapshot.id,
-                      constants.SNAPSHOT_DELETABLE_STATUSES,
-                      {'status': constants.STATUS_DELETING}, 'delete',
-                      'Share snapshot', session=session))
+                      Snapshot, snapshot.id, expected, {'status': status},
+                      action, 'Share snapshot', session=session))
 
     def manage_snapshot(self, share_ref, provider_location, name=None,
                         driver_options=None):
@@ -369,17 +375,10 @@ class API(object):
         return self.get_snapshot(snapshot_id)
 
     def unmanage_snapshot(self, snapshot_ref):
-        snapshot = records.find_snapshot(snapshot_ref)
-        share = records.get_share(snapshot.share_id)
-        self._run(manage_flows.unmanage_snapshot_flow,
-                  {'snapshot_id': snapshot.id, 'backend': share.backend},
-                  {'snapshot': snapshot.id},
-                  'abandon of share snapshot %s' % snapshot.id,
-                  claim=lambda session: records.transition(
-                      Snapshot, snapshot.id,
-                      constants.SNAPSHOT_UNMANAGEABLE_STATUSES,
-                      {'status': constants.STATUS_UNMANAGING}, 'abandon',
-                      'Share snapshot', session=session))
+        self._remove_snapshot(snapshot_ref,
+                              manage_flows.unmanage_snapshot_flow,
+                              constants.SNAPSHOT_UNMANAGEABLE_STATUSES,
+                              constants.STATUS_UNMANAGING, 'abandon')
 
     # -- access rules -------------------------------------------------------
 

@@ -111,17 +111,19 @@ class _Changed(Exception):
         self.row = row
 
 
-def _hold(session, model, row, statuses, criteria=(), **expected):
+def _hold(session, model, row, statuses, criteria=(), values=None,
+          **expected):
     """Hold ``row`` in ``statuses`` for the caller's transaction.
 
-    A conditional UPDATE that changes only ``updated_at``: it matches only
-    while the row is still in one of ``statuses`` (and ``expected``,
-    ``criteria``), and takes the row's write lock, so a concurrent claim
-    of it either happened first (and this raises ``_Changed``) or waits
-    for this transaction to end.
+    A conditional UPDATE that matches only while the row is still in one
+    of ``statuses`` (and ``expected``, ``criteria``), writing ``values``
+    (by default only ``updated_at``). It takes the row's write lock, so a
+    concurrent claim of it either happened first (and this raises
+    ``_Changed``) or waits for this transaction to end.
     """
     if not db_api.conditional_update(
-            model, row.id, {}, expected=dict(expected, status=list(statuses)),
+            model, row.id, values or {},
+            expected=dict(expected, status=list(statuses)),
             criteria=criteria, session=session):
         raise _Changed(row)
 
@@ -415,20 +417,16 @@ class API(object):
                            volume.id, volume.consistencygroup_id))
 
         def claim(session):
-            if not db_api.conditional_update(
-                    models.Volume, volume.id, {'status': c.VOLUME_DELETING},
-                    expected={'status': list(c.DELETABLE_STATUSES),
-                              'consistencygroup_id': None},
-                    criteria=[_no_rows(models.VolumeSnapshot,
-                                       models.VolumeSnapshot.volume_id ==
-                                       volume.id),
-                              _no_rows(models.Volume,
-                                       models.Volume.source_volid ==
-                                       volume.id,
-                                       models.Volume.status ==
-                                       c.VOLUME_CREATING)],
-                    session=session):
-                raise _Changed(volume)
+            _hold(session, models.Volume, volume, c.DELETABLE_STATUSES,
+                  values={'status': c.VOLUME_DELETING},
+                  consistencygroup_id=None,
+                  criteria=[_no_rows(models.VolumeSnapshot,
+                                     models.VolumeSnapshot.volume_id ==
+                                     volume.id),
+                            _no_rows(models.Volume,
+                                     models.Volume.source_volid == volume.id,
+                                     models.Volume.status ==
+                                     c.VOLUME_CREATING)])
 
         try:
             _run(volume_flows.delete_volume_flow, 'delete volume', volume.id,
@@ -457,11 +455,8 @@ class API(object):
                            new_size, volume.id, volume.size))
 
         def claim(session):
-            if not db_api.conditional_update(
-                    models.Volume, volume.id, {'status': c.VOLUME_EXTENDING},
-                    expected={'status': [c.VOLUME_AVAILABLE]},
-                    session=session):
-                raise _Changed(volume)
+            _hold(session, models.Volume, volume, [c.VOLUME_AVAILABLE],
+                  values={'status': c.VOLUME_EXTENDING})
 
         try:
             _run(volume_flows.extend_volume_flow, 'extend volume', volume.id,
@@ -522,17 +517,14 @@ class API(object):
 
     def _delete_snapshot(self, snapshot):
         def claim(session):
-            if not db_api.conditional_update(
-                    models.VolumeSnapshot, snapshot.id,
-                    {'status': c.SNAPSHOT_DELETING},
-                    expected={'status': list(c.DELETABLE_STATUSES)},
-                    criteria=[_no_rows(models.Volume,
-                                       models.Volume.snapshot_id ==
-                                       snapshot.id,
-                                       models.Volume.status ==
-                                       c.VOLUME_CREATING)],
-                    session=session):
-                raise _Changed(snapshot)
+            _hold(session, models.VolumeSnapshot, snapshot,
+                  c.DELETABLE_STATUSES,
+                  values={'status': c.SNAPSHOT_DELETING},
+                  criteria=[_no_rows(models.Volume,
+                                     models.Volume.snapshot_id ==
+                                     snapshot.id,
+                                     models.Volume.status ==
+                                     c.VOLUME_CREATING)])
 
         try:
             _run(snapshot_flows.delete_snapshot_flow, 'delete snapshot',

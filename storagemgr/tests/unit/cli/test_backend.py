@@ -1,22 +1,16 @@
 """``storagemgr backend list/show`` and one-line errors, in process."""
 
-import io
 import json
-from unittest import mock
 
 import ddt
 
-from storagemgr.cli import app
 from storagemgr.tests import base
+from storagemgr.tests.unit.cli import fixtures
 
 _PKG = 'storagemgr.tests.unit.fake_drivers.'
 
 
-def run_cli(args):
-    out, err = io.StringIO(), io.StringIO()
-    with mock.patch('sys.stdout', out), mock.patch('sys.stderr', err):
-        rc = app.main(args)
-    return rc, out.getvalue(), err.getvalue()
+run_cli = fixtures.run_cli
 
 
 @ddt.ddt

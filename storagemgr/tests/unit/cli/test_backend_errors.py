@@ -3,10 +3,10 @@
 import json
 
 from storagemgr.tests import base
-from storagemgr.tests.unit.cli import test_backend
+from storagemgr.tests.unit.cli import fixtures
 
 _PKG = 'storagemgr.tests.unit.fake_drivers.'
-run_cli = test_backend.run_cli
+run_cli = fixtures.run_cli
 
 
 class BackendErrorCommandsTestCase(base.TestCase):

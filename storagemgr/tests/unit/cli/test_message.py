@@ -1,35 +1,17 @@
 """``storagemgr message ...`` and the failure reason in ``share show``."""
 
-import json
-
-from storagemgr.backend import process_registry
-from storagemgr.tests import base
-from storagemgr.tests.unit.cli import test_share
+from storagemgr.tests.unit.cli import fixtures
 
 REASON = 'RuntimeError: fake driver fault injected in create_share'
 
 
-class MessageCliTestCase(base.TestCase):
+class MessageCliTestCase(fixtures.CLITestCase):
     """A fake share backend whose create_share always fails."""
 
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(process_registry.use_registry, None)
-        self.conf_path = self.write_config(
-            '[DEFAULT]\nstate_path = @STATE@\nenabled_backends = f1\n'
-            '[database]\nconnection = sqlite:///@STATE@/test.sqlite\n'
-            '[backend_defaults]\ndriver_setup_retries = 0\n'
-            '[f1]\nshare_driver = fake\n'
-            'fake_raise = create_share:builtins.RuntimeError\n')
-
-    def cli(self, *args):
-        return test_share.run_cli(['--config-file', self.conf_path] +
-                                  list(args))
-
-    def json(self, *args):
-        rc, out, err = self.cli(*(args + ('-f', 'json')))
-        self.assertEqual(0, rc, err)
-        return json.loads(out)
+    enabled_backends = 'f1'
+    sections = ('[backend_defaults]\ndriver_setup_retries = 0\n'
+                '[f1]\nshare_driver = fake\n'
+                'fake_raise = create_share:builtins.RuntimeError\n')
 
     def failed_share(self):
         rc, out, err = self.cli('share', 'create', 'NFS', '1', '--name', 'z')

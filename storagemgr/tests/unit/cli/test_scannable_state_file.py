@@ -9,9 +9,9 @@ import os
 import ddt
 
 from storagemgr.tests import base
-from storagemgr.tests.unit.cli import test_backend
+from storagemgr.tests.unit.cli import fixtures
 
-run_cli = test_backend.run_cli
+run_cli = fixtures.run_cli
 
 
 @ddt.ddt

@@ -1,42 +1,18 @@
 """``storagemgr share ...`` in process, on the local driver."""
 
-import io
-import json
 import os
 from unittest import mock
 
 import ddt
 
-from storagemgr.backend import process_registry
-from storagemgr.cli import app
-from storagemgr.tests import base
+from storagemgr.tests.unit.cli import fixtures
 
 
-def run_cli(args):
-    out, err = io.StringIO(), io.StringIO()
-    with mock.patch('sys.stdout', out), mock.patch('sys.stderr', err):
-        rc = app.main(args)
-    return rc, out.getvalue(), err.getvalue()
-
-
-class ShareCliTestCase(base.TestCase):
+class ShareCliTestCase(fixtures.CLITestCase):
     """Runs commands against a config with one local share backend."""
 
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(process_registry.use_registry, None)
-        self.conf_path = self.write_config(
-            '[DEFAULT]\nstate_path = @STATE@\nenabled_backends = b1\n'
-            '[database]\nconnection = sqlite:///@STATE@/test.sqlite\n'
-            '[b1]\nshare_driver = local\n')
-
-    def cli(self, *args):
-        return run_cli(['--config-file', self.conf_path] + list(args))
-
-    def json(self, *args):
-        rc, out, err = self.cli(*(args + ('-f', 'json')))
-        self.assertEqual(0, rc, err)
-        return json.loads(out)
+    enabled_backends = 'b1'
+    sections = '[b1]\nshare_driver = local\n'
 
     def ok(self, *args):
         rc, out, err = self.cli(*args)

@@ -2,6 +2,7 @@
 
 from storagemgr.backend import process_registry
 from storagemgr.backend import registry as backend_registry
+from storagemgr.tests import base
 from storagemgr.volume import api as volume_api
 
 
@@ -14,3 +15,25 @@ def make_api(test, driver='fake', extra=''):
     api = volume_api.API(registry)
     test.addCleanup(process_registry.use_registry, None)
     return api, registry.get('b1', kind='volume').driver
+
+
+class GroupTestCase(base.TestCase):
+    """``self.api`` on a fake backend with group ``g`` holding volume ``v``.
+
+    ``with_cgsnapshot`` adds group snapshot ``cgs``; ``with_plain`` adds
+    volume ``plain``, in no group.
+    """
+
+    with_cgsnapshot = False
+    with_plain = False
+
+    def setUp(self):
+        super().setUp()
+        self.api, self.driver = make_api(self)
+        self.group = self.api.create_group('g')
+        self.volume = self.api.create_volume('v', size=1,
+                                             group=self.group['id'])
+        if self.with_cgsnapshot:
+            self.cgsnapshot = self.api.create_cgsnapshot('g', 'cgs')
+        if self.with_plain:
+            self.plain = self.api.create_volume('plain', size=1)

@@ -215,15 +215,8 @@ class TestNativeFakeGroups(base.TestCase):
         self.assertEqual({}, driver.volumes)
 
 
-class TestRefusedGroupDeleteKeepsEverything(base.TestCase):
+class TestRefusedGroupDeleteKeepsEverything(fakes.GroupTestCase):
     """Defect 3: a refused forced delete must not have deleted anything."""
-
-    def setUp(self):
-        super().setUp()
-        self.api, self.driver = fakes.make_api(self)
-        self.group = self.api.create_group('g')
-        self.volume = self.api.create_volume('v', size=1,
-                                             group=self.group['id'])
 
     def _snapshot_state(self):
         return (sorted((s['id'], s['status'])
@@ -531,17 +524,10 @@ class TestClaimsAfterRead(base.TestCase):
 
 
 @ddt.ddt
-class TestBadInputChangesNothing(base.TestCase):
+class TestBadInputChangesNothing(fakes.GroupTestCase):
     """Names and sizes are checked before the database sees them."""
 
-    def setUp(self):
-        super().setUp()
-        self.api, self.driver = fakes.make_api(self)
-        self.group = self.api.create_group('g')
-        self.volume = self.api.create_volume('v', size=1,
-                                             group=self.group['id'])
-        self.api.create_cgsnapshot('g', 'cgs')
-        self.plain = self.api.create_volume('plain', size=1)
+    with_cgsnapshot = with_plain = True
 
     def _state(self):
         return (self.api.list_volumes(), self.api.list_snapshots(),

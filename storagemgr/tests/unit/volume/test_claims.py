@@ -13,24 +13,19 @@ import ddt
 from storagemgr import coordination
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
-from storagemgr.tests import base
 from storagemgr.tests.unit.volume import fakes
 
 TRANSITIONAL = {'creating', 'deleting', 'updating', 'extending'}
 
 
 @ddt.ddt
-class VolumeClaimWithFlowTestCase(base.TestCase):
+class VolumeClaimWithFlowTestCase(fakes.GroupTestCase):
+
+    with_cgsnapshot = with_plain = True
 
     def setUp(self):
         super().setUp()
-        self.api, self.driver = fakes.make_api(self)
-        self.group = self.api.create_group('g')
-        self.volume = self.api.create_volume('v', size=1,
-                                             group=self.group['id'])
-        self.loose = self.api.create_volume('loose', size=1)
-        self.snapshot = self.api.create_snapshot('loose', 's')
-        self.cgsnapshot = self.api.create_cgsnapshot('g', 'cgs')
+        self.snapshot = self.api.create_snapshot('v', 's')
 
     def _state(self):
         rows = (self.api.list_volumes() + self.api.list_snapshots() +
@@ -41,15 +36,15 @@ class VolumeClaimWithFlowTestCase(base.TestCase):
     _OPERATIONS = {
         'create volume': lambda api: api.create_volume('n', size=1),
         'clone volume': lambda api: api.create_volume('n', source_volume='v'),
-        'delete volume': lambda api: api.delete_volume('loose'),
-        'extend volume': lambda api: api.extend_volume('loose', 2),
-        'create snapshot': lambda api: api.create_snapshot('loose', 'n'),
+        'delete volume': lambda api: api.delete_volume('plain'),
+        'extend volume': lambda api: api.extend_volume('plain', 2),
+        'create snapshot': lambda api: api.create_snapshot('plain', 'n'),
         'delete snapshot': lambda api: api.delete_snapshot('s'),
         'create group': lambda api: api.create_group('n'),
         'group from snapshot': lambda api: api.create_group_from_src(
             'n', cgsnapshot='cgs'),
         'add to group': lambda api: api.update_group(
-            'g', add_volumes=['loose']),
+            'g', add_volumes=['plain']),
         'delete group': lambda api: api.delete_group('g', force=True),
         'create group snapshot': lambda api: api.create_cgsnapshot('g', 'n'),
         'delete group snapshot': lambda api: api.delete_cgsnapshot('cgs'),
@@ -72,5 +67,5 @@ class VolumeClaimWithFlowTestCase(base.TestCase):
         self.assertRaises(exception.StorageManagerException,
                           self.api.create_volume, 'z', size=1)
         self.assertRaises(exception.StorageManagerException,
-                          self.api.delete_volume, 'loose')
+                          self.api.delete_volume, 'plain')
         self.assertEqual(before, self._state())

@@ -4,35 +4,20 @@ Run in process, as storagemgr/tests/unit/cli does: every refusal is one
 ``ERROR:`` line, no traceback, and nothing changes.
 """
 
-import io
 import json
-from unittest import mock
 
 import ddt
 
-from storagemgr.backend import process_registry
-from storagemgr.cli import app
-from storagemgr.tests import base
+from storagemgr.tests.unit.cli import fixtures
 
 HUGE = '99999999999999999999'
 
 
 @ddt.ddt
-class TestVolumeCLIBadInput(base.TestCase):
+class TestVolumeCLIBadInput(fixtures.CLITestCase):
 
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(process_registry.use_registry, None)
-        self.conf_path = self.write_config(
-            '[DEFAULT]\nstate_path = @STATE@\nenabled_backends = b1\n'
-            '[database]\nconnection = sqlite:///@STATE@/test.sqlite\n'
-            '[b1]\nvolume_driver = fake\n')
-
-    def cli(self, *args):
-        out, err = io.StringIO(), io.StringIO()
-        with mock.patch('sys.stdout', out), mock.patch('sys.stderr', err):
-            rc = app.main(['--config-file', self.conf_path] + list(args))
-        return rc, out.getvalue(), err.getvalue()
+    enabled_backends = 'b1'
+    sections = '[b1]\nvolume_driver = fake\n'
 
     def json(self, *args):
         rc, out, err = self.cli(*(args + ('-f', 'json')))
