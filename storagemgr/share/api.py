@@ -10,6 +10,7 @@ manager finishes or reverts those whose process died. Methods return
 plain dicts (see ``storagemgr.share.records``).
 """
 
+import re
 
 from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
@@ -56,6 +57,22 @@ def _protocol(share_proto):
 
 def _display_name(name):
     return input_checks.display_name(name)
+
+
+def _location(location, what):
+    """Refuse a location to adopt that is not one line or climbs with "..".
+
+    Checked before any record is made: a driver would refuse such a path
+    only after the claim, leaving a ``manage_error`` record behind.
+    """
+    if not isinstance(location, str) or not location.strip() or \
+            any(ord(c) < 32 for c in location):
+        raise exception.InvalidInput(
+            reason='%s must be a non-empty single line' % what)
+    if '..' in re.split(r'[/\\:]', location):
+        raise exception.InvalidInput(
+            reason='%s %s must not have ".." components' % (
+                what, location))
 
 
 class API(object):
@@ -269,10 +286,7 @@ class API(object):
     def manage(self, backend, share_proto, export_path, name=None,
                driver_options=None):
         """Adopt a share the backend already has (``share adopt``)."""
-        if not isinstance(export_path, str) or not export_path.strip() or \
-                any(ord(c) < 32 for c in export_path):
-            raise exception.InvalidInput(
-                reason='export path must be a non-empty single line')
+        _location(export_path, 'export path')
         backend = self._backend_name(backend)
         process_registry.get_backend(backend, 'share', self.context)
         values = {
@@ -359,11 +373,7 @@ class API(object):
     def manage_snapshot(self, share_ref, provider_location, name=None,
                         driver_options=None):
         """Adopt a snapshot the backend already has."""
-        if not isinstance(provider_location, str) or \
-                not provider_location.strip() or \
-                any(ord(c) < 32 for c in provider_location):
-            raise exception.InvalidInput(
-                reason='provider location must be a non-empty single line')
+        _location(provider_location, 'provider location')
         share, snapshot_id, claim = self._new_snapshot(
             share_ref, name, constants.STATUS_MANAGING, 'adopt a snapshot',
             extra={'provider_location': provider_location})

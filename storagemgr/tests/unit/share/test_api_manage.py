@@ -50,6 +50,20 @@ class ManageShareTestCase(base.ShareTestCase):
                           base.BACKEND, 'NFS', path)
         self.assertEqual([], records.list_shares())
 
+    @ddt.data('../../etc', 'host:/exports/../../etc', 'host:..',
+              'host:/exports/old/..', '\\\\srv\\share\\..\\c$')
+    def test_export_path_climbing_refused_before_any_record(self, path):
+        err = self.assertRaises(exception.InvalidInput, self.api.manage,
+                                base.BACKEND, 'NFS', path)
+        self.assertIn(path, str(err))
+        self.assertEqual([], records.list_shares())
+        self.assertNotIn('manage_existing', self.driver.calls)
+
+    def test_export_path_dots_inside_a_name_accepted(self):
+        share = self.api.manage(base.BACKEND, 'NFS', 'host:/exports/a..b',
+                                driver_options={'size': '1'})
+        self.assertEqual('available', share['status'])
+
     def test_unmanage(self):
         share = self.manage()
         self.api.unmanage(share['id'])
@@ -127,3 +141,11 @@ class ManageSnapshotTestCase(base.ShareTestCase):
     def test_bad_provider_location(self):
         self.assertRaises(exception.InvalidInput, self.api.manage_snapshot,
                           self.share_id, 'a\nb')
+
+    def test_provider_location_climbing_refused_before_any_record(self):
+        err = self.assertRaises(exception.InvalidInput,
+                                self.api.manage_snapshot, self.share_id,
+                                '/snapshots/../../etc')
+        self.assertIn('/snapshots/../../etc', str(err))
+        self.assertEqual([], records.list_snapshots())
+        self.assertNotIn('manage_existing_snapshot', self.driver.calls)
