@@ -53,6 +53,17 @@ class ShareConflictTestCase(base.FunctionalTestCase):
 
     N = 4
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Read-only dumps go through one long-lived process.
+        cls.lister = cli_batch.BatchServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lister.close()
+        super().tearDownClass()
+
     def setUp(self):
         super().setUp()
         self.write_config(CONFIG % '')
@@ -113,12 +124,12 @@ class ShareConflictTestCase(base.FunctionalTestCase):
 
     def state(self, share):
         """Everything a loser must not change, from the CLI and the disk."""
-        shares, snapshots, rules = cli_batch.run_in_subprocess(
+        shares, snapshots, rules = self.lister.run(
             self.conf, [('share', 'list', '-f', 'json'),
                         ('share', 'snapshot', 'list', '-f', 'json'),
                         ('share', 'access', 'list', share['id'], '-f',
                          'json')],
-            stop_on_error=False, cwd=self.state_path)
+            stop_on_error=False)
         self.assertEqual(0, shares.rc, shares.err)
         self.assertEqual(0, snapshots.rc, snapshots.err)
         exports = os.path.join(self.state_path, 'exports', 'b1', 'exports')
