@@ -163,6 +163,8 @@ class CrashHarnessTestCase(base.FunctionalTestCase):
 
     FAMILY = None
     CONFIG = None
+    # Operations whose resumer is killed too, at every point after saved.
+    RESUMER_OPS = ()
 
     def setUp(self):
         super().setUp()
@@ -205,10 +207,11 @@ class CrashHarnessTestCase(base.FunctionalTestCase):
         return self.run_script('storagemgr', '--config-file', self.conf,
                                *op.argv(ctx), env=environment)
 
-    def manager_once(self):
-        result = self.run_script('storagemgr', '--config-file', self.conf,
-                                 'manager', 'run', '--once', env=self.env)
-        return result
+    def manager_once(self, **env):
+        environment = dict(self.env)
+        environment.update(env)
+        return self.run_script('storagemgr', '--config-file', self.conf,
+                               'manager', 'run', '--once', env=environment)
 
     def unfinished_flows(self):
         return query(self.db,
@@ -291,58 +294,88 @@ class CrashHarnessTestCase(base.FunctionalTestCase):
                     report[op.name]['failures'].append(
                         '%s: point never reached (exit status %s): %s' % (
                             point, result.rc, result.err.strip()[-300:]))
-            manager_runs = 0
-            for _attempt in range(2):
-                manager_runs += 1
-                result = self.manager_once()
-                if result.rc != 0:
-                    for op, point in batch:
-                        report[op.name]['failures'].append(
-                            '%s: manager run --once failed (%s): %s' % (
-                                point, result.rc, result.err.strip()[-300:]))
-                if not self.unfinished_flows():
-                    break
-            world = self.observe()
-            shared = self.family_problems(world, ctx) + self.flow_problems()
-            attributed = collections.defaultdict(list)
-            for ids, message in shared:
-                owners = [op for op, _p in batch if ids & op.owns(ctx)]
-                if not owners:
-                    owners = [op for op, _p in batch if op.creates] or [
-                        op for op, _p in batch]
-                    message += ' (not attributable to one operation)'
-                for op in owners:
-                    attributed[op.name].append(message)
-            for op, point in batch:
-                entry = report[op.name]
-                entry['tried'] += 1
-                if not reached[op.name]:
-                    continue
-                problems = list(attributed.get(op.name, []))
-                outcome = None
-                try:
-                    outcome = op.check(world, ctx)
-                except Problem as e:
-                    problems.append(str(e))
-                if point in IN_TRANSACTION_POINTS and outcome not in (
-                        None, BEFORE):
-                    problems.append('killed inside the claim transaction '
-                                    'but the outcome is %r' % outcome)
-                if manager_runs > 1:
-                    entry['notes'].append(
-                        '%s: a second manager run was needed' % point)
-                if problems:
-                    entry['failures'].append('%s: %s' % (
-                        point, '; '.join(problems)))
-                else:
-                    entry['survived'] += 1
-                    entry['outcomes'][outcome] += 1
+            self.resume_and_check(ctx, report, [
+                (op, point, op.name, reached[op.name])
+                for op, point in batch])
+
+        # The resumer killed too: the CLI dies once the flow is saved, the
+        # manager dies at each later point, a second manager finishes.
+        for op in ops:
+            if op.name not in self.RESUMER_OPS:
+                continue
+            key = op.name + ' (resumer killed)'
+            report[key] = {'tried': 0, 'survived': 0, 'failures': [],
+                           'outcomes': collections.Counter(), 'notes': []}
+            later = points[op.name][points[op.name].index('saved') + 1:]
+            report[key]['points'] = later
+            for point in later:
+                self.restore_template()
+                result = self.run_op(op, ctx, **{CRASH_AT_ENV: 'saved'})
+                reached = result.rc == -signal.SIGKILL
+                if reached:
+                    result = self.manager_once(**{CRASH_AT_ENV: point})
+                    reached = result.rc == -signal.SIGKILL
+                if not reached:
+                    report[key]['failures'].append(
+                        '%s: point never reached (exit status %s): %s' % (
+                            point, result.rc, result.err.strip()[-300:]))
+                self.resume_and_check(ctx, report,
+                                      [(op, point, key, reached)])
         text = self.write_report(report)
         self.addDetail('crash-report', content.text_content(text))
         failures = ['%s at %s' % (name, failure)
                     for name, entry in report.items()
                     for failure in entry['failures']]
         self.assertEqual([], failures, text)
+
+    def resume_and_check(self, ctx, report, batch):
+        """Run the manager, then check every (op, point, key, reached)."""
+        manager_runs = 0
+        for _attempt in range(2):
+            manager_runs += 1
+            result = self.manager_once()
+            if result.rc != 0:
+                for _op, point, key, _reached in batch:
+                    report[key]['failures'].append(
+                        '%s: manager run --once failed (%s): %s' % (
+                            point, result.rc, result.err.strip()[-300:]))
+            if not self.unfinished_flows():
+                break
+        world = self.observe()
+        shared = self.family_problems(world, ctx) + self.flow_problems()
+        attributed = collections.defaultdict(list)
+        for ids, message in shared:
+            owners = [key for op, _p, key, _r in batch if ids & op.owns(ctx)]
+            if not owners:
+                owners = [key for op, _p, key, _r in batch if op.creates] or [
+                    key for _op, _p, key, _r in batch]
+                message += ' (not attributable to one operation)'
+            for key in owners:
+                attributed[key].append(message)
+        for op, point, key, reached in batch:
+            entry = report[key]
+            entry['tried'] += 1
+            if not reached:
+                continue
+            problems = list(attributed.get(key, []))
+            outcome = None
+            try:
+                outcome = op.check(world, ctx)
+            except Problem as e:
+                problems.append(str(e))
+            if point in IN_TRANSACTION_POINTS and outcome not in (
+                    None, BEFORE):
+                problems.append('killed inside the claim transaction '
+                                'but the outcome is %r' % outcome)
+            if manager_runs > 1:
+                entry['notes'].append(
+                    '%s: a second manager run was needed' % point)
+            if problems:
+                entry['failures'].append('%s: %s' % (
+                    point, '; '.join(problems)))
+            else:
+                entry['survived'] += 1
+                entry['outcomes'][outcome] += 1
 
     def write_report(self, report):
         lines = ['Crash harness, %s family: boundaries tried / survived '
@@ -353,13 +386,13 @@ class CrashHarnessTestCase(base.FunctionalTestCase):
             total_survived += entry['survived']
             outcomes = ', '.join('%s %d' % item for item in
                                  sorted(entry['outcomes'].items()))
-            lines.append('  %-24s %3d / %3d  (%s)' % (
+            lines.append('  %-40s %3d / %3d  (%s)' % (
                 name, entry['tried'], entry['survived'], outcomes))
             for failure in entry['failures']:
                 lines.append('      FAILED %s' % failure)
             for note in entry['notes']:
                 lines.append('      note: %s' % note)
-        lines.append('  %-24s %3d / %3d' % ('TOTAL', total_tried,
+        lines.append('  %-40s %3d / %3d' % ('TOTAL', total_tried,
                                             total_survived))
         lines.append('  points: ' + json.dumps(
             {name: entry['points'] for name, entry in report.items()}))

@@ -67,6 +67,7 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
 
     FAMILY = 'share'
     CONFIG = CONFIG
+    RESUMER_OPS = ('share create', 'share create (fault)')
 
     def root(self, backend='b1'):
         return os.path.join(self.state_path, 'shares', backend)
