@@ -169,11 +169,15 @@ def run_flow(flow_factory, store=None, factory_args=(), factory_kwargs=None,
     with coordination.get_lock(lock_name):
         _RUNNING_HERE.add(book.uuid)
         try:
-            engine = _claim_and_save(
-                backend, book, flow_factory, store, claim,
-                {'factory_args': factory_args,
-                 'factory_kwargs': factory_kwargs,
-                 'engine': engine_conf or 'serial'})
+            try:
+                engine = _claim_and_save(
+                    backend, book, flow_factory, store, claim,
+                    {'factory_args': factory_args,
+                     'factory_kwargs': factory_kwargs,
+                     'engine': engine_conf or 'serial'})
+            except BaseException:
+                forgotten = True  # refused or rolled back: no flow exists
+                raise
             _watch_atoms(engine)
             try:
                 engine.run()

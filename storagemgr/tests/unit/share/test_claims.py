@@ -70,7 +70,11 @@ class ClaimWithFlowTestCase(base.ShareTestCase):
 
     def test_no_lock_file_left_per_flow(self):
         for _i in range(5):
-            self.api.delete(self.make_share()['id'])
+            share = self.make_share()
+            self.make_snapshot(share['id'])
+            # A refused claim saves no flow and leaves no lock either.
+            self.assertRaises(exception.InvalidShare, self.api.delete,
+                              share['id'])
         lock_dir = os.path.join(self.state_path, 'locks')
         flow_locks = [n for n in os.listdir(lock_dir) if 'flow-' in n]
         self.assertEqual([], flow_locks)
