@@ -138,6 +138,8 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
                      self.db, 'SELECT * FROM share_snapshots'),
                  'rules': harness.query(
                      self.db, 'SELECT * FROM share_access_rules'),
+                 'messages': harness.query(self.db,
+                                           'SELECT * FROM messages'),
                  'dirs': {}, 'snapdirs': {}, 'exports': {}, 'records': {}}
         backends = {}
         for share in world['shares']:
@@ -407,6 +409,10 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
         row = self.share(world, 'f-new')
         if row is None:
             return BEFORE
+        # The revert recorded why (a user message on the share).
+        expect(any(m['resource_id'] == row['id']
+                   for m in world['messages']),
+               'f-new is %s and no user message says why', row['status'])
         if row['status'] == 'error':
             return ERROR
         # The faulty driver made the directory before raising; the

@@ -128,6 +128,7 @@ class TestVolumeCrashes(harness.CrashHarnessTestCase):
                                     'SELECT * FROM consistencygroups'),
             'group_snapshots': harness.query(self.db,
                                              'SELECT * FROM cgsnapshots'),
+            'messages': harness.query(self.db, 'SELECT * FROM messages'),
             'files': {}, 'snapfiles': {}}
         backends = {}
         for volume in world['volumes']:
@@ -262,6 +263,9 @@ class TestVolumeCrashes(harness.CrashHarnessTestCase):
         row = self.volume(world, 'vf-new')
         if row is None:
             return BEFORE
+        expect(any(m['resource_id'] == row['id']
+                   for m in world['messages']),
+               'vf-new is %s and no user message says why', row['status'])
         expect(row['status'] == 'error', 'vf-new is %s', row['status'])
         return ERROR
 
