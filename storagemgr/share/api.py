@@ -265,12 +265,18 @@ class API(object):
                                                           share.id))
 
         def claim(session):
-            # No newer snapshot may appear between the check above and
-            # the claim: a snapshot is created only from an available
-            # share, and this claim takes the share out of available.
+            # A snapshot taken between the check above and this claim
+            # would make the revert lose its data: the claim refuses it.
+            # After the claim none can appear (the share is not available).
             records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
                                {'status': constants.STATUS_REVERTING},
-                               'revert', 'Share', session=session)
+                               'revert', 'Share', session=session,
+                               criteria=[~sa.exists().where(
+                                   Snapshot.share_id == share.id,
+                                   Snapshot.created_at >
+                                   snapshot.created_at)],
+                               conditions='snapshot %s to be its latest' %
+                               snapshot.id)
             records.transition(Snapshot, snapshot.id,
                                [constants.STATUS_AVAILABLE],
                                {'status': constants.STATUS_RESTORING},

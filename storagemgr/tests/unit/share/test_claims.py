@@ -118,3 +118,25 @@ class FailedRevertTestCase(base.ShareTestCase):
                           self.make_share)
         self.assertEqual(constants.STATUS_ERROR, self.only_share().status)
         self.assertEqual([], flow_engine.find_unfinished_flows())
+
+
+class RevertRaceTestCase(base.ShareTestCase):
+
+    def test_snapshot_taken_after_the_check_refuses_the_revert(self):
+        share = self.make_share()
+        first = self.make_snapshot(share['id'])
+        real = records.list_snapshots
+
+        def snapshot_lands_after_the_read(**filters):
+            rows = real(**filters)
+            self.make_snapshot(share['id'])  # a concurrent snapshot
+            return rows
+
+        with mock.patch.object(records, 'list_snapshots',
+                               side_effect=snapshot_lands_after_the_read):
+            error = self.assertRaises(exception.InvalidState,
+                                      self.api.revert, first['id'])
+        self.assertIn('latest', str(error))
+        self.assertEqual(constants.STATUS_AVAILABLE,
+                         self.status_of(share['id']))
+        self.assertNotIn('revert_to_snapshot', self.driver.calls)
