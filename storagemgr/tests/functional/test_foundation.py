@@ -15,23 +15,37 @@ _PKG = 'storagemgr.tests.unit.fake_drivers.'
 @ddt.ddt
 class ConfigErrorsTestCase(base.FunctionalTestCase):
 
+    def test_unknown_backend_in_the_list_is_one_line_error(self):
+        self.write_config('[DEFAULT]\nstate_path = @STATE@\n'
+                          'enabled_backends = ghost\n')
+        result = self.cli('backend', 'list')
+        self.assertRefused(result, 'ghost')
+        self.assertEqual(1, len(result.err.strip().splitlines()),
+                         result.err)
+
     @ddt.data(
-        ('enabled_backends = ghost\n', ['ghost']),
-        ('enabled_backends = b1\n[b1]\nbackend_host = x\n',
-         ['[b1]', 'share_driver']),
-        ('enabled_backends = b1\n[b1]\nshare_driver = nosuchdriver\n',
+        ('[b1]\nbackend_host = x\n', ['[b1]', 'share_driver']),
+        ('[b1]\nshare_driver = nosuchdriver\n',
          ['nosuchdriver', 'local', 'fake']),
-        ('enabled_backends = b1\n[b1]\nshare_driver = fake\n'
-         'driver_setup_retries = many\n',
+        ('[b1]\nshare_driver = fake\ndriver_setup_retries = many\n',
          ['driver_setup_retries', '[b1]']),
     )
     @ddt.unpack
-    def test_one_line_error_naming_the_culprit(self, body, culprits):
-        self.write_config('[DEFAULT]\nstate_path = @STATE@\n' + body)
-        result = self.cli('backend', 'list')
-        self.assertRefused(result, *culprits)
+    def test_bad_section_spoils_only_its_backend(self, section, culprits):
+        # One bad section puts its backend in error, with the reason;
+        # the other backends keep working.
+        self.write_config('[DEFAULT]\nstate_path = @STATE@\n'
+                          'enabled_backends = b1, good\n' + section +
+                          '[good]\nshare_driver = fake\n')
+        rows = {r['name']: r for r in self.cli_json('backend', 'list')}
+        self.assertEqual('up', rows['good']['state'])
+        for culprit in culprits:
+            self.assertIn(culprit, rows['b1']['state'])
+        result = self.cli('share', 'create', 'NFS', '1', '--backend', 'b1')
+        self.assertRefused(result, 'b1', *culprits)
         self.assertEqual(1, len(result.err.strip().splitlines()),
                          result.err)
+        self.cli_json('share', 'create', 'NFS', '1', '--backend', 'good')
 
 
 class BackendsTestCase(base.FunctionalTestCase):
