@@ -656,30 +656,17 @@ class API(object):
                           ['available'])
 
         def claim(session):
-            if not db_api.conditional_update(
-                    models.ConsistencyGroup, group.id,
-                    {'status': c.GROUP_UPDATING},
-                    expected={'status': [c.GROUP_AVAILABLE]},
-                    session=session):
-                raise _Changed(group)
+            _hold(session, models.ConsistencyGroup, group,
+                  [c.GROUP_AVAILABLE], values={'status': c.GROUP_UPDATING})
             for volume in add:
-                if not db_api.conditional_update(
-                        models.Volume, volume.id,
-                        {'consistencygroup_id': group.id},
-                        expected={'consistencygroup_id': None,
-                                  'status':
-                                  list(c.VALID_ADD_VOLUME_STATUSES),
-                                  'backend': group.backend},
-                        session=session):
-                    raise _Changed(volume)
+                _hold(session, models.Volume, volume,
+                      c.VALID_ADD_VOLUME_STATUSES,
+                      values={'consistencygroup_id': group.id},
+                      consistencygroup_id=None, backend=group.backend)
             for volume in remove:
-                if not db_api.conditional_update(
-                        models.Volume, volume.id, {},
-                        expected={'consistencygroup_id': group.id,
-                                  'status':
-                                  list(c.VALID_REMOVE_VOLUME_STATUSES)},
-                        session=session):
-                    raise _Changed(volume)
+                _hold(session, models.Volume, volume,
+                      c.VALID_REMOVE_VOLUME_STATUSES,
+                      consistencygroup_id=group.id)
 
         try:
             _run_group_flow(group_flows.update_group_flow,

@@ -39,6 +39,16 @@ class CLITestCase(base.TestCase):
     def cli(self, *args):
         return run_cli(['--config-file', self.conf_path] + list(args))
 
+    def assertOneLineError(self, rc, out, err, expect=None):
+        """A refusal: non-zero, no traceback, one ``ERROR:`` line."""
+        self.assertNotEqual(0, rc)
+        self.assertNotIn('Traceback', out + err)
+        lines = err.strip().splitlines()
+        self.assertEqual(1, len(lines), err)
+        self.assertTrue(lines[0].startswith('ERROR: '), err)
+        if expect:
+            self.assertIn(expect, err)
+
     def json(self, *args):
         rc, out, err = self.cli(*(args + ('-f', 'json')))
         self.assertEqual(0, rc, err)

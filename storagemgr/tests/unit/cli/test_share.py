@@ -21,13 +21,7 @@ class ShareCliTestCase(fixtures.CLITestCase):
 
     def refused(self, *args, expect=None):
         rc, out, err = self.cli(*args)
-        self.assertNotEqual(0, rc)
-        self.assertNotIn('Traceback', out + err)
-        lines = err.strip().splitlines()
-        self.assertEqual(1, len(lines), err)
-        self.assertTrue(lines[0].startswith('ERROR: '), err)
-        if expect:
-            self.assertIn(expect, err)
+        self.assertOneLineError(rc, out, err, expect)
         return err
 
     def path_of(self, share):

@@ -32,13 +32,7 @@ class TestVolumeCLIBadInput(fixtures.CLITestCase):
     def refused(self, *args, expect=None):
         before = self.state()
         rc, out, err = self.cli(*args)
-        self.assertNotEqual(0, rc)
-        self.assertNotIn('Traceback', out + err)
-        lines = err.strip().splitlines()
-        self.assertEqual(1, len(lines), err)
-        self.assertTrue(lines[0].startswith('ERROR: '), err)
-        if expect:
-            self.assertIn(expect, err)
+        self.assertOneLineError(rc, out, err, expect)
         self.assertEqual(before, self.state())
         return err
 
