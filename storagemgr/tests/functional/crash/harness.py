@@ -154,6 +154,27 @@ def expect(condition, message, *args):
         raise Problem(message % args if args else message)
 
 
+def one(rows, what, **match):
+    """The row of ``rows`` matching ``match``, or None; two is a problem."""
+    found = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+    expect(len(found) <= 1, '%d %s rows match %s', len(found), what, match)
+    return found[0] if found else None
+
+
+def created_outcome(row, label, error='error'):
+    """Outcome of an operation that makes ``row``.
+
+    BEFORE when the row never appeared, ERROR when it is in ``error``,
+    AFTER when it is available (anything else is a problem).
+    """
+    if row is None:
+        return BEFORE
+    if row['status'] == error:
+        return ERROR
+    expect(row['status'] == 'available', '%s is %s', label, row['status'])
+    return AFTER
+
+
 class CrashHarnessTestCase(base.FunctionalTestCase):
     """The harness; a family's test case fills it in.
 

@@ -45,6 +45,7 @@ from storagemgr.tests.functional.crash.harness import BEFORE
 from storagemgr.tests.functional.crash.harness import ENSURED
 from storagemgr.tests.functional.crash.harness import ERROR
 from storagemgr.tests.functional.crash.harness import expect
+from storagemgr.tests.functional.crash.harness import one
 from storagemgr.tests.functional.crash.harness import Op
 
 FAULTY = ('storagemgr.tests.functional.crash.faulty.'
@@ -55,12 +56,6 @@ CONFIG = ('[DEFAULT]\nstate_path = @STATE@\nenabled_backends = b1,bf\n'
 BACKENDS = ('b1', 'bf')
 NEW_RULE = '192.0.2.10'
 OLD_RULE = '198.51.100.0/24'
-
-
-def one(rows, what, **match):
-    found = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
-    expect(len(found) <= 1, '%d %s rows match %s', len(found), what, match)
-    return found[0] if found else None
 
 
 class TestShareCrashes(harness.CrashHarnessTestCase):
@@ -251,15 +246,11 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
 
     def check_created(self, world, ctx, name, tree, error='error'):
         row = self.share(world, name)
-        if row is None:
-            return BEFORE
-        if row['status'] == error:
-            return ERROR
-        expect(row['status'] == 'available', '%s is %s', name,
-               row['status'])
-        expect(row['tree'] == tree, '%s: unexpected bytes %s', name,
-               sorted(row['tree'] or {}))
-        return AFTER
+        outcome = harness.created_outcome(row, name, error)
+        if outcome == AFTER:
+            expect(row['tree'] == tree, '%s: unexpected bytes %s', name,
+                   sorted(row['tree'] or {}))
+        return outcome
 
     def check_create(self, world, ctx):
         return self.check_created(world, ctx, 'c-new', {})
@@ -290,15 +281,11 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
     def check_snapshot_create(self, world, ctx):
         self.intact(world, ctx, 'sc')
         snap = self.snapshot(world, 'sc-snap')
-        if snap is None:
-            return BEFORE
-        if snap['status'] == 'error':
-            return ERROR
-        expect(snap['status'] == 'available', 'sc-snap is %s',
-               snap['status'])
-        expect(snap['tree'] == ctx['trees']['sc'],
-               'sc-snap: bytes differ from the share')
-        return AFTER
+        outcome = harness.created_outcome(snap, 'sc-snap')
+        if outcome == AFTER:
+            expect(snap['tree'] == ctx['trees']['sc'],
+                   'sc-snap: bytes differ from the share')
+        return outcome
 
     def check_snapshot_delete(self, world, ctx):
         self.intact(world, ctx, 'sd')

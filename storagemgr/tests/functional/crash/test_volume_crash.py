@@ -38,6 +38,7 @@ from storagemgr.tests.functional.crash.harness import AFTER
 from storagemgr.tests.functional.crash.harness import BEFORE
 from storagemgr.tests.functional.crash.harness import ERROR
 from storagemgr.tests.functional.crash.harness import expect
+from storagemgr.tests.functional.crash.harness import one
 from storagemgr.tests.functional.crash.harness import Op
 from storagemgr.volume import constants
 
@@ -51,12 +52,6 @@ GiB = 1024 ** 3
 OFFSET = 1024 * 1024
 LENGTH = 4096
 TRANSITIONAL = constants.TRANSITIONAL_STATUSES | {'creating', 'deleting'}
-
-
-def one(rows, what, **match):
-    found = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
-    expect(len(found) <= 1, '%d %s rows match %s', len(found), what, match)
-    return found[0] if found else None
 
 
 class TestVolumeCrashes(harness.CrashHarnessTestCase):
@@ -290,15 +285,11 @@ class TestVolumeCrashes(harness.CrashHarnessTestCase):
     def check_snapshot_create(self, world, ctx):
         self.intact(world, ctx, 'vsc')
         snap = self.snapshot(world, 'vsc-snap')
-        if snap is None:
-            return BEFORE
-        if snap['status'] == 'error':
-            return ERROR
-        expect(snap['status'] == 'available', 'vsc-snap is %s',
-               snap['status'])
-        expect(snap['data'] == ctx['data']['vsc'],
-               'vsc-snap: bytes differ from the volume')
-        return AFTER
+        outcome = harness.created_outcome(snap, 'vsc-snap')
+        if outcome == AFTER:
+            expect(snap['data'] == ctx['data']['vsc'],
+                   'vsc-snap: bytes differ from the volume')
+        return outcome
 
     def check_snapshot_delete(self, world, ctx):
         self.intact(world, ctx, 'vsd')
@@ -312,14 +303,8 @@ class TestVolumeCrashes(harness.CrashHarnessTestCase):
         return BEFORE if snap['status'] == 'available' else ERROR
 
     def check_group_create(self, world, ctx):
-        group = self.group(world, 'cg-new')
-        if group is None:
-            return BEFORE
-        if group['status'] == 'error':
-            return ERROR
-        expect(group['status'] == 'available', 'cg-new is %s',
-               group['status'])
-        return AFTER
+        return harness.created_outcome(self.group(world, 'cg-new'),
+                                       'cg-new')
 
     def members(self, world, group):
         return {v['name']: v for v in world['volumes']
@@ -371,12 +356,9 @@ class TestVolumeCrashes(harness.CrashHarnessTestCase):
         for name in ('gc0', 'gc1'):
             self.intact(world, ctx, name)
         snap = self.group_snapshot(world, 'cgc-snap')
-        if snap is None:
-            return BEFORE
-        if snap['status'] == 'error':
-            return ERROR
-        expect(snap['status'] == 'available', 'cgc-snap is %s',
-               snap['status'])
+        outcome = harness.created_outcome(snap, 'cgc-snap')
+        if outcome != AFTER:
+            return outcome
         members = [s for s in world['snapshots']
                    if s['cgsnapshot_id'] == snap['id']]
         expect(len(members) == 2, 'cgc-snap has %d members', len(members))
