@@ -18,6 +18,7 @@ import time
 
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_utils import importutils
 
 from storagemgr.backend import config_check
 from storagemgr.backend import state_store
@@ -142,7 +143,7 @@ class Backend(object):
             self.error, format_time(self.next_attempt_at))
 
     def _setup_once(self, context):
-        driver = self.spec.driver_cls(configuration=self.configuration)
+        driver = importutils.import_class(self.kind.builder)(self)
         driver.do_setup(context)
         driver.check_for_setup_error()
         self.driver = driver
