@@ -7,7 +7,24 @@ these checks, which all raise InvalidDriverReturn naming the driver, the
 method and what was wrong.
 """
 
+import threading
+
+from oslo_log import log as logging
+
 from storagemgr import exception
+
+LOG = logging.getLogger(__name__)
+
+# Keys a driver may add to a model update beyond the ones an operation
+# uses: they describe the backend object and are stored on the row
+# (provider_location, provider_id, ...). Any other key is ignored.
+PROVIDER_KEYS = frozenset(['provider_location', 'provider_id',
+                           'provider_auth', 'provider_geometry',
+                           'replication_status', 'replication_driver_data',
+                           'replication_extended_status', 'metadata'])
+
+_warned = set()
+_warned_lock = threading.Lock()
 
 
 class ReturnChecker(object):
@@ -68,6 +85,51 @@ class ReturnChecker(object):
         if value < 0:
             raise self.fail('%s must not be negative (%r)' % (what, value))
         return value
+
+    def split_keys(self, mapping, used, stored=PROVIDER_KEYS):
+        """Split a model update into the keys used and the provider keys.
+
+        Known provider keys (``stored``) come back apart, for the caller
+        to store on the row; any other key is ignored, with one warning
+        per driver, method and key for the life of the process (drivers
+        written for other managers often return bookkeeping such as
+        ``updated_at``). Only the values' shapes of the used keys are the
+        caller's to check; a provider key's value must be JSON-able.
+
+        :returns: ``(used_part, provider_part)``, two new dicts.
+        """
+        used_part, provider_part = {}, {}
+        for key, value in mapping.items():
+            if key in used:
+                used_part[key] = value
+            elif key in stored:
+                provider_part[key] = self.json_value(value, key)
+            else:
+                self._warn_ignored(key)
+        return used_part, provider_part
+
+    def json_value(self, value, what):
+        """``value`` if it is plain JSON data (str, number, list, dict)."""
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if isinstance(value, (list, tuple)):
+            return [self.json_value(v, what) for v in value]
+        if isinstance(value, dict):
+            return {str(k): self.json_value(v, what)
+                    for k, v in value.items()}
+        raise self.fail('%s must be plain data (text, numbers, lists, '
+                        'dicts), not %s' % (what, type(value).__name__))
+
+    def _warn_ignored(self, key):
+        marker = (self.driver_name, self.method, str(key))
+        with _warned_lock:
+            if marker in _warned:
+                return
+            _warned.add(marker)
+        LOG.warning('Driver %(driver)s returned key %(key)r from '
+                    '%(method)s, which storagemgr does not use; ignored.',
+                    {'driver': self.driver_name, 'key': key,
+                     'method': self.method})
 
     def only_keys(self, mapping, allowed, what='the model update'):
         unknown = set(mapping) - set(allowed)
