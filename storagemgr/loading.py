@@ -13,6 +13,7 @@ from oslo_log import log as logging
 from stevedore import driver as driver_manager
 from stevedore import extension
 
+from storagemgr import compat
 from storagemgr import exception
 
 LOG = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ def load(kind, name, where=''):
                 where='%s (it failed to load: %s)' % (where, e),
                 available=', '.join(available(kind)))
     if '.' in name:
+        # A driver written for Manila or Cinder imports their modules.
+        compat.install()
         try:
             return _import_dotted(name)
         except Exception as e:

@@ -1,0 +1,1 @@
+"""The ``cinder`` package as drivers written for Cinder see it."""

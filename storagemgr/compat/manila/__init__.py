@@ -1,0 +1,1 @@
+"""The ``manila`` package as drivers written for Manila see it."""
