@@ -11,6 +11,7 @@ takes a few member latencies, not a hundred.
 """
 
 from concurrent import futures
+import inspect
 
 from oslo_log import log as logging
 
@@ -66,22 +67,22 @@ def create_group(driver, context, group):
     return {'status': c.GROUP_AVAILABLE}
 
 
-def create_group_from_src(driver, context, group, volumes, snapshots=None,
-                          source_vols=None):
+def create_group_from_src(driver, context, group, volumes, cgsnapshot=None,
+                          snapshots=None, source_cg=None, source_vols=None):
     """Each volume from its snapshot or source volume (same order)."""
-    sources = snapshots if snapshots is not None else source_vols
-    pairs = [dict(volume, _source=source)
-             for volume, source in zip(volumes, sources)]
+    from_snapshots = snapshots is not None
+    sources = {volume['id']: source for volume, source in
+               zip(volumes, snapshots if from_snapshots else source_vols)}
 
-    def _create(pair):
-        volume = {k: v for k, v in pair.items() if k != '_source'}
-        if snapshots is not None:
-            return driver.create_volume_from_snapshot(volume, pair['_source'])
-        return driver.create_cloned_volume(volume, pair['_source'])
+    def _create(volume):
+        if from_snapshots:
+            return driver.create_volume_from_snapshot(
+                volume, sources[volume['id']])
+        return driver.create_cloned_volume(volume, sources[volume['id']])
 
     model_update = {'status': c.GROUP_AVAILABLE}
     entries = []
-    for member, update, error in run_per_member(driver, _create, pairs):
+    for member, update, error in run_per_member(driver, _create, volumes):
         if error is not None:
             model_update['status'] = c.GROUP_ERROR
             entries.append({'id': member['id'], 'status': c.VOLUME_ERROR})
@@ -158,8 +159,49 @@ _FALLBACKS = {
 }
 
 
-def call_group_method(driver, method, context, *args, **kwargs):
+# Where Cinder passes arguments by keyword (update_consistencygroup gets
+# add_volumes= and remove_volumes=), the names it uses; everything else is
+# positional, in the order Cinder's volume manager passes it.
+_CINDER_KEYWORDS = {
+    'update_consistencygroup': ('add_volumes', 'remove_volumes'),
+}
+
+
+def _accepts(func, names):
+    """Whether ``func`` takes every one of ``names`` by keyword."""
+    try:
+        parameters = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    if any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+        return True
+    return all(name in parameters and parameters[name].kind in (
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        inspect.Parameter.KEYWORD_ONLY) for name in names)
+
+
+def _call_native(native, method, context, args):
+    """Call as Cinder does, so parameter names never matter.
+
+    Arguments are positional; the trailing ones Cinder passes by keyword
+    go by keyword only when the method has parameters of those names (a
+    method whose names differ gets them positionally, in the same order).
+    """
+    names = _CINDER_KEYWORDS.get(method, ())
+    if names and _accepts(native, names):
+        head = args[:len(args) - len(names)]
+        tail = dict(zip(names, args[len(args) - len(names):]))
+        return native(context, *head, **tail)
+    return native(context, *args)
+
+
+def call_group_method(driver, method, context, *args):
     """The driver's native group method, or the generic one.
+
+    ``args`` are what Cinder's volume manager passes after the context,
+    in its order: ``(group,)``, ``(group, volumes, cgsnapshot, snapshots,
+    source_cg, source_vols)``, ``(group, volumes)``, ``(group,
+    add_volumes, remove_volumes)``, ``(cgsnapshot, snapshots)``.
 
     :returns: ``(driver_label, returned, error)``: the label names who did
         the work (for error messages), ``error`` is the exception raised,
@@ -170,20 +212,11 @@ def call_group_method(driver, method, context, *args, **kwargs):
     try:
         if native is not None:
             try:
-                return label, native(context, *args, **kwargs), None
+                return label, _call_native(native, method, context,
+                                           args), None
             except NotImplementedError:
                 pass
-        generic_args = args
-        if method == 'create_consistencygroup_from_src':
-            generic_args, kwargs = _from_src_args(args, kwargs)
         label = '%s (generic)' % label
-        return label, _FALLBACKS[method](driver, context, *generic_args,
-                                         **kwargs), None
+        return label, _FALLBACKS[method](driver, context, *args), None
     except Exception as e:  # any driver exception, any class
         return label, None, e
-
-
-def _from_src_args(args, kwargs):
-    group, volumes = args[0], args[1]
-    return (group, volumes), {'snapshots': kwargs.get('snapshots'),
-                              'source_vols': kwargs.get('source_vols')}

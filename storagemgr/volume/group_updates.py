@@ -19,7 +19,11 @@ with these deliberate differences, each marked ``Beyond the reference`` in
   project's own (the reference catches only CinderException on group
   snapshots);
 * a malformed return (wrong type, entry without a known ``id``, unknown
-  key or status) is a driver failure too, named in the reason;
+  status) is a driver failure too, named in the reason. Keys beyond the
+  ones an operation uses are not: known provider keys (``provider_id``,
+  ``metadata``...) are stored on the row, as the reference stores every
+  field it knows, and any other key is ignored with one warning per
+  driver, method and key;
 * create-from-source checks the statuses returned (the reference ignores
   them and marks everything available);
 * an ``error`` entry fails create-from-source and update too, as it does
@@ -34,6 +38,7 @@ from storagemgr.db import session as db_session
 from storagemgr import driver_returns
 from storagemgr import exception
 from storagemgr.volume import constants as c
+from storagemgr.volume import volume_updates
 
 _DELETED = 'deleted'
 
@@ -67,7 +72,13 @@ def _unpack(checker, returned, count):
 
 
 def _check_values(checker, values, allowed_keys, statuses, what):
-    checker.only_keys(values, allowed_keys, what)
+    """The row values of one update.
+
+    Used keys are checked, provider keys stored, any other key ignored
+    (one warning per driver, method and key).
+    """
+    values = volume_updates.split_update(checker, values, allowed_keys,
+                                         what)
     if 'status' in values:
         checker.status(values['status'], statuses, what + ' status')
     if values.get('provider_location') is not None:

@@ -1,35 +1,69 @@
 """How the manager applies what a volume driver returns for one volume.
 
 ``create_volume``, ``create_volume_from_snapshot``, ``create_cloned_volume``
-and ``create_snapshot`` return a model update or None; only the keys in
-``constants.VOLUME_UPDATE_KEYS`` / ``SNAPSHOT_UPDATE_KEYS`` may be set, and
-a ``status`` in it is ignored (success makes the record ``available``;
-failure is an exception).
+and ``create_snapshot`` return a model update or None. The keys in
+``constants.VOLUME_UPDATE_KEYS`` / ``SNAPSHOT_UPDATE_KEYS`` are used (a
+``status`` among them is ignored: success makes the record ``available``,
+failure is an exception); known provider keys (``provider_id``,
+``provider_auth``, ``replication_status``, ``metadata``...) are stored on
+the row; any other key (drivers written for Cinder return bookkeeping
+such as ``updated_at``) is ignored with one warning per driver, method and
+key. Only a value of the wrong type is an error.
 """
 
+from storagemgr.db.models import volume as models
 from storagemgr import driver_returns
 from storagemgr.volume import constants as c
+
+# The provider keys the volume tables have a column for.
+STORED_KEYS = frozenset(models.PROVIDER_ATTRIBUTES)
 
 
 def check_volume_update(driver, method, returned):
     checker = driver_returns.ReturnChecker(driver, method)
     update = checker.dict_or_none(returned)
-    checker.only_keys(update, c.VOLUME_UPDATE_KEYS)
-    return _plain(checker, update)
+    return _plain(checker, update, c.VOLUME_UPDATE_KEYS)
 
 
 def check_snapshot_update(driver, method, returned):
     checker = driver_returns.ReturnChecker(driver, method)
     update = checker.dict_or_none(returned)
-    checker.only_keys(update, c.SNAPSHOT_UPDATE_KEYS)
-    return _plain(checker, update)
+    return _plain(checker, update, c.SNAPSHOT_UPDATE_KEYS)
 
 
-def _plain(checker, update):
-    update.pop('status', None)
-    if update.get('provider_location') is not None:
-        checker.of_type(update['provider_location'], str,
+def split_update(checker, mapping, used_keys, what='the model update'):
+    """Used keys as given, provider keys as row values; the rest ignored.
+
+    :returns: one dict of row attribute names (``metadata`` is stored as
+        ``provider_metadata``) to values; the used keys' values are the
+        caller's to check.
+    """
+    used, provider = checker.split_keys(mapping, used_keys,
+                                        stored=STORED_KEYS)
+    for key, value in provider.items():
+        used[models.PROVIDER_ATTRIBUTES[key]] = _provider_value(
+            checker, key, value, what)
+    return used
+
+
+def _provider_value(checker, key, value, what):
+    label = '%s %s' % (what, key)
+    if value is None:
+        return None
+    if key == 'metadata':
+        return checker.of_type(value, dict, label)
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Cinder's string fields take numbers too (a backend LUN id).
+        return str(value)
+    return checker.of_type(value, str, label)
+
+
+def _plain(checker, update, used_keys):
+    values = split_update(checker, update, used_keys)
+    values.pop('status', None)
+    if values.get('provider_location') is not None:
+        checker.of_type(values['provider_location'], str,
                         'provider_location')
-    if 'size' in update:
-        checker.non_negative_int(update['size'], 'size')
-    return update
+    if 'size' in values:
+        checker.non_negative_int(values['size'], 'size')
+    return values

@@ -97,27 +97,29 @@ class CreateGroupFromSourceTask(tasks.StorageTask):
         group, driver = _group_and_driver(group_id)
         volumes = _group_volumes(group_id)
         volume_ids = [v.id for v in volumes]
-        kwargs = {}
+        cgsnapshot = snapshots = source_cg = source_vols = None
         if group.cgsnapshot_id:
-            cgsnapshot = db_api.get(models.CGSnapshot, group.cgsnapshot_id)
-            snapshots = _sorted_sources(
-                volumes, models.VolumeSnapshot, 'snapshot_id',
-                [v.snapshot_id for v in volumes])
-            kwargs['cgsnapshot'] = driver_views.cgsnapshot_view(cgsnapshot)
-            kwargs['snapshots'] = [driver_views.snapshot_view(s)
-                                   for s in snapshots]
+            cgsnapshot_row = db_api.get(models.CGSnapshot,
+                                        group.cgsnapshot_id)
+            cgsnapshot = driver_views.cgsnapshot_view(cgsnapshot_row)
+            snapshots = [driver_views.snapshot_view(s) for s in
+                         _sorted_sources(volumes, models.VolumeSnapshot,
+                                         'snapshot_id',
+                                         [v.snapshot_id for v in volumes])]
         else:
             source = db_api.get(models.ConsistencyGroup, group.source_cgid)
-            source_vols = _sorted_sources(
-                volumes, models.Volume, 'source_volid',
-                [v.source_volid for v in volumes])
-            kwargs['source_cg'] = driver_views.group_view(source)
-            kwargs['source_vols'] = [driver_views.volume_view(v)
-                                     for v in source_vols]
+            source_cg = driver_views.group_view(source)
+            source_vols = [driver_views.volume_view(v, group=source) for v in
+                           _sorted_sources(volumes, models.Volume,
+                                           'source_volid',
+                                           [v.source_volid for v in volumes])]
+        # Positional, in the reference manager's order: a driver whose
+        # parameters are named differently gets the same values.
         label, returned, error = generic.call_group_method(
             driver, 'create_consistencygroup_from_src',
             sm_context.get_admin_context(), driver_views.group_view(group),
-            [driver_views.volume_view(v) for v in volumes], **kwargs)
+            [driver_views.volume_view(v, group=group) for v in volumes],
+            cgsnapshot, snapshots, source_cg, source_vols)
         return group_updates.apply_create_group_from_src_update(
             label, volume_ids, returned, error)
 
@@ -140,7 +142,7 @@ class UpdateGroupOnBackendTask(tasks.StorageTask):
         group, driver = _group_and_driver(group_id)
 
         def _views(ids, **override):
-            return [dict(driver_views.volume_view(v), **override) for v in
+            return [driver_views.volume_view(v, **override) for v in
                     db_api.query(models.Volume, id=list(ids),
                                  order_by=models.Volume.id)]
         # A volume being added already carries the group's id (that is
@@ -148,8 +150,8 @@ class UpdateGroupOnBackendTask(tasks.StorageTask):
         label, returned, error = generic.call_group_method(
             driver, 'update_consistencygroup',
             sm_context.get_admin_context(), driver_views.group_view(group),
-            add_volumes=_views(add_ids, consistencygroup_id=None),
-            remove_volumes=_views(remove_ids))
+            _views(add_ids, group=None, consistencygroup_id=None),
+            _views(remove_ids, group=group))
         return group_updates.apply_update_group_update(
             label, add_ids, remove_ids, returned, error)
 
@@ -230,7 +232,7 @@ class DeleteGroupOnBackendTask(tasks.StorageTask):
         label, returned, error = generic.call_group_method(
             driver, 'delete_consistencygroup',
             sm_context.get_admin_context(), driver_views.group_view(group),
-            [driver_views.volume_view(v) for v in volumes])
+            [driver_views.volume_view(v, group=group) for v in volumes])
         return group_updates.apply_delete_group_update(
             label, [v.id for v in volumes], returned, error)
 

@@ -29,9 +29,9 @@ def _load(cgsnapshot_id):
                              order_by=models.VolumeSnapshot.id)
     volumes = {v.id: v for v in db_api.query(
         models.Volume, id=[s.volume_id for s in snapshots])}
-    views = [driver_views.snapshot_view(s, volumes.get(s.volume_id))
-             for s in snapshots]
-    return (driver_views.cgsnapshot_view(cgsnapshot),
+    views = [driver_views.snapshot_view(s, volumes.get(s.volume_id),
+                                        cgsnapshot) for s in snapshots]
+    return (driver_views.cgsnapshot_view(cgsnapshot, group),
             process_registry.driver_for(group.backend, 'volume'), views)
 
 
