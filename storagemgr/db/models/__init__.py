@@ -10,8 +10,10 @@ from storagemgr.db.models.base import Base  # noqa: F401
 _AREA_MODULES = (
     'storagemgr.db.models.share',
     'storagemgr.db.models.volume',
+    'storagemgr.db.models.volume_attachment',
     'storagemgr.db.models.plugin',
     'storagemgr.db.models.message',
+    'storagemgr.db.models.driver_private',
 )
 
 
