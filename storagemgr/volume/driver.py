@@ -12,6 +12,16 @@ driver_views`` builds them): a volume has ``id``, ``name``, ``size``
 ``volume_size``, ``size``, ``cgsnapshot_id`` and ``provider_location``; a
 group has ``id``, ``name`` and ``status``.
 
+Attaching a volume follows Cinder's order of calls: ``create_export``
+(make the volume reachable from outside the backend), then
+``initialize_connection`` (let one host in and say how it connects), and
+the host's os-brick connector uses what that returned. Detaching undoes
+them in reverse: ``terminate_connection`` then ``remove_export``. The
+*connector* those methods get is the dict os-brick's
+``get_connector_properties`` builds for the host (``host``, ``ip``,
+``platform``, ``os_type``, ``multipath`` and, where the host has them,
+``initiator``, ``wwpns``, ``nqn``...).
+
 A *model update* is a dict of fields the manager writes back on success,
 or None for "nothing to change". The keys a driver may set are listed in
 ``storagemgr.volume.constants`` (``*_UPDATE_KEYS``); anything else is an
@@ -20,6 +30,7 @@ invalid return and fails the operation.
 
 import abc
 
+from oslo_concurrency import processutils
 from oslo_config import cfg
 
 from storagemgr.i18n import _
@@ -29,14 +40,51 @@ volume_driver_opts = [
                help=_('How many member volumes or snapshots the generic '
                       'consistency group operations (used when a driver '
                       'has no native method) handle at the same time.')),
+    cfg.BoolOpt('use_multipath_for_image_xfer', default=False,
+                help=_('Whether volumes of this backend are attached to '
+                       'this host over every path the backend offers '
+                       '(os-brick multipath), when the connection type '
+                       'has several.')),
+    cfg.BoolOpt('enforce_multipath_for_image_xfer', default=False,
+                help=_('With use_multipath_for_image_xfer, refuse to '
+                       'attach when the multipath daemon is not running '
+                       'instead of falling back to one path.')),
 ]
 
 
 class VolumeDriver(object, metaclass=abc.ABCMeta):
     """Block volumes and their snapshots on one backend."""
 
-    def __init__(self, configuration=None, **kwargs):
+    def __init__(self, execute=None, *args, **kwargs):
+        """Take what the manager hands every driver it builds.
+
+        The keywords are the ones Cinder's volume manager passes, so a
+        driver written for it can be built the same way:
+
+        :param execute: how the driver runs commands (default
+            ``oslo_concurrency.processutils.execute``).
+        :param configuration: the backend's configuration; the driver's
+            options are added to it.
+        :param host: ``host@backend`` of the service running the driver.
+        :param db: the manager's database API, for drivers that keep data
+            of their own.
+        :param cluster_name: the cluster the service belongs to, or None.
+        :param active_backend_id: the replication target the backend has
+            failed over to, or None.
+        :param is_vol_db_empty: whether the database had no volumes when
+            the service started.
+
+        Other keywords are accepted and ignored.
+        """
+        configuration = kwargs.get('configuration')
         self.configuration = configuration
+        self.host = kwargs.get('host')
+        self.db = kwargs.get('db')
+        self.cluster_name = kwargs.get('cluster_name')
+        self.active_backend_id = kwargs.get('active_backend_id')
+        self.is_vol_db_empty = kwargs.get('is_vol_db_empty')
+        self._execute = execute if execute is not None else \
+            processutils.execute
         if configuration is not None:
             configuration.append_config_values(self.get_driver_options())
 
@@ -134,6 +182,61 @@ class VolumeDriver(object, metaclass=abc.ABCMeta):
     def unmanage(self, volume):
         """Stop managing ``volume`` without touching its data."""
         raise NotImplementedError()
+
+    # Exports and connections -------------------------------------------
+
+    def create_export(self, context, volume, connector):
+        """Make ``volume`` reachable for the host ``connector`` describes.
+
+        Called first when a volume is attached, before
+        ``initialize_connection``. A backend whose volumes are always
+        reachable has nothing to do (the default).
+
+        :returns: a model update for the volume (provider keys such as
+            ``provider_location`` or ``provider_auth``) or None.
+        """
+        return None
+
+    def ensure_export(self, context, volume):
+        """Make sure the export of an attached ``volume`` still exists.
+
+        Called for volumes recorded as attached when the backend is set
+        up again, so an export lost with a restart comes back. Nothing to
+        do by default.
+
+        :returns: a model update or None.
+        """
+        return None
+
+    def remove_export(self, context, volume):
+        """Undo ``create_export``; an export already gone is not an error.
+
+        Called last when a volume is detached, and when an attach fails
+        after its export was made.
+        """
+        return None
+
+    def initialize_connection(self, volume, connector):
+        """Let the host ``connector`` describes in, and say how it connects.
+
+        :returns: the connection info, ``{'driver_volume_type': <os-brick
+            protocol, such as 'iscsi' or 'local'>, 'data': {...}}``; the
+            data is what that protocol's os-brick connector takes
+            (``device_path`` for ``local``, target portal and IQN for
+            ``iscsi``...). It is stored, so it must be JSON-serialisable.
+        :raises NotImplementedError: the backend cannot attach volumes to
+            a host (the default).
+        """
+        raise NotImplementedError()
+
+    def terminate_connection(self, volume, connector, **kwargs):
+        """Undo ``initialize_connection`` for the host ``connector`` names.
+
+        :param kwargs: ``force=True`` when the caller goes on whatever
+            happens (the attach being rolled back, say). A connection
+            already gone is not an error.
+        """
+        return None
 
 
 class ConsistencyGroupDriver(object):

@@ -11,18 +11,28 @@ to fail on purpose:
   that class, foreign ones included (``builtins.RuntimeError``).
 * ``fake_native_groups``: when false (the default) the group methods raise
   NotImplementedError, so the manager's generic per-volume code runs.
+* Attaching works through os-brick's local connector: ``create_export``
+  makes an empty file of the volume's size under
+  ``$state_path/fake-volume-exports/<backend>/``, ``initialize_connection``
+  returns it as the ``device_path`` and ``remove_export`` deletes it.
+  ``exports`` and ``connections`` say what is exported and to whom, so a
+  test can check that nothing is left behind.
 * ``set_fault(method, ...)`` does all that and more from Python: raise an
   exception instance or class, return per-member error statuses, leave a
   list out, or return malformed entries.
 """
 
+import contextlib
 import importlib
+import os
 import threading
 import time
 
 from oslo_config import cfg
 
+from storagemgr import exception
 from storagemgr.i18n import _
+from storagemgr import paths
 from storagemgr.volume import driver
 
 fake_opts = [
@@ -84,6 +94,8 @@ class FakeVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
         self.volumes = {}
         self.snapshots = {}
         self.calls = []
+        self.exports = {}
+        self.connections = {}
         self._faults = {}
         self._lock = threading.Lock()
         self._options = {}
@@ -191,6 +203,48 @@ class FakeVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
     def unmanage(self, volume):
         self._enter('unmanage')
         self.volumes.pop(volume['id'], None)
+
+    # Exports and connections -----------------------------------------------
+
+    def _export_path(self, volume):
+        directory = paths.state_path(
+            'fake-volume-exports',
+            getattr(self.configuration, 'config_group', None) or 'fake',
+            create=True)
+        return paths.safe_join(directory, volume['id'])
+
+    def create_export(self, context, volume, connector):
+        self._enter('create_export')
+        path = self._export_path(volume)
+        with open(path, 'ab') as f:
+            f.truncate(volume['size'] * 1024 ** 3)
+        self.exports[volume['id']] = path
+        return {'provider_auth': 'fake-auth %s' % volume['id']}
+
+    def ensure_export(self, context, volume):
+        self._enter('ensure_export')
+        if not os.path.exists(self._export_path(volume)):
+            self.create_export(context, volume, None)
+
+    def remove_export(self, context, volume):
+        self._enter('remove_export')
+        self.exports.pop(volume['id'], None)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._export_path(volume))
+
+    def initialize_connection(self, volume, connector):
+        self._enter('initialize_connection')
+        path = self._export_path(volume)
+        if not os.path.exists(path):
+            raise exception.VolumeDriverException(
+                msg='volume %s is not exported' % volume['id'])
+        self.connections[volume['id']] = dict(connector or {})
+        return {'driver_volume_type': 'local',
+                'data': {'device_path': path}}
+
+    def terminate_connection(self, volume, connector, **kwargs):
+        self._enter('terminate_connection')
+        self.connections.pop(volume['id'], None)
 
     # Consistency groups ----------------------------------------------------
 

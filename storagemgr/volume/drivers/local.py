@@ -9,6 +9,13 @@ where the filesystem can share blocks, sparse copies otherwise, written
 to a temporary name and renamed, so a copy cut short by a crash is never
 taken for a finished one and every call can simply run again.
 
+Attaching exposes the volume's file itself: ``initialize_connection``
+returns ``driver_volume_type`` ``local`` with the file as
+``device_path``, which os-brick's local connector hands back as the
+attached device. Writes to that path are writes to the volume. Only this
+host can attach them; nothing is exported, so the export calls have
+nothing to do beyond checking the file is there.
+
 A group snapshot copies every member while holding the group's lock
 (``group-<id>``); every write path of this driver to a member volume takes
 the same lock, so no member changes between the first copy and the last.
@@ -19,6 +26,7 @@ import errno
 import fcntl
 import math
 import os
+import socket
 
 from oslo_concurrency import processutils
 from oslo_config import cfg
@@ -32,6 +40,7 @@ from storagemgr.volume import driver
 from storagemgr.volume import generic
 
 LOG = logging.getLogger(__name__)
+CONF = cfg.CONF
 
 GiB = 1024 ** 3
 _FICLONE = 0x40049409
@@ -250,6 +259,44 @@ class LocalVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
 
     def unmanage(self, volume):
         """The file stays where it is, now nobody's."""
+
+    # Exports and connections -----------------------------------------------
+
+    def _existing_volume_file(self, volume):
+        path = self._volume_path(volume['id'])
+        if not os.path.isfile(path):
+            raise exception.VolumeDriverException(
+                msg='volume %s has no file %s on this host' % (
+                    volume['id'], path))
+        return path
+
+    def create_export(self, context, volume, connector):
+        """Nothing to export: the file is reachable on this host only."""
+        self._existing_volume_file(volume)
+        return None
+
+    def ensure_export(self, context, volume):
+        self._existing_volume_file(volume)
+        return None
+
+    def remove_export(self, context, volume):
+        return None
+
+    def initialize_connection(self, volume, connector):
+        """The volume's file, for os-brick's local connector.
+
+        Refused for a connector of another host: the file is only here.
+        """
+        host = (connector or {}).get('host')
+        if host and host not in (CONF.host, socket.gethostname()):
+            raise exception.VolumeDriverException(
+                msg='volume %s is a file on host %s and cannot be '
+                    'attached to host %s' % (volume['id'], CONF.host, host))
+        return {'driver_volume_type': 'local',
+                'data': {'device_path': self._existing_volume_file(volume)}}
+
+    def terminate_connection(self, volume, connector, **kwargs):
+        return None
 
     # Consistency groups ----------------------------------------------------
 
