@@ -1,0 +1,1 @@
+"""``cinder.volume``: the volume driver modules Cinder drivers import."""

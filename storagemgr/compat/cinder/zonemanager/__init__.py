@@ -1,0 +1,1 @@
+"""``cinder.zonemanager``: Fibre Channel zoning (decorators only)."""
