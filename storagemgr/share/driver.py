@@ -5,9 +5,12 @@ the share manager hands over and what it expects back; the ones a backend
 cannot do raise NotImplementedError, and a few have generic behaviour
 built on the others (share groups, capability defaults, stats).
 
-A driver is built as ``driver_cls(configuration=<BackendConfiguration>)``,
-then set up with ``do_setup(context)`` and ``check_for_setup_error()``.
-Subclasses pass the share-server modes they support to ``__init__``.
+A driver is built the way the reference share manager builds one,
+``driver_cls(configuration=<BackendConfiguration>,
+private_storage=<DriverPrivateData>)``, then set up with
+``do_setup(context)`` and ``check_for_setup_error()``. Subclasses pass the
+share-server modes they support to ``__init__``, and may pass
+``config_opts`` (lists of options to register) as keyword argument.
 
 The dicts drivers receive (share, snapshot, access rule) are described in
 ``doc/source/contributor`` and in the docstrings below. Storagemgr has no
@@ -55,10 +58,14 @@ class ShareDriver(driver_groups.ShareGroupFallbackMixin,
             ``driver_handles_share_servers`` option picks the mode; when
             unset, a driver with a single mode runs in it.
         :param configuration: the backend's BackendConfiguration.
+        :param private_storage: the backend's DriverPrivateData: a
+            key-value store per share or snapshot instance id, for what
+            the driver must remember about objects on its backend.
         :param config_opts: further option lists to register (for mixins).
         """
         super().__init__()
         self.configuration = kwargs.get('configuration')
+        self.private_storage = kwargs.get('private_storage')
         self.initialized = False
         self._stats = {}
         self.ip_versions = None
@@ -89,8 +96,21 @@ class ShareDriver(driver_groups.ShareGroupFallbackMixin,
 
     @property
     def backend_name(self):
-        """The backend's section name ('' without a configuration)."""
+        """The name the driver goes by; the backend's section by default.
+
+        Drivers may set it (many written for the reference set it to
+        their ``share_backend_name``); without a configuration and
+        without a value set, it is ''.
+        """
+        # Not set in __init__: a subclass may set it before calling it.
+        name = getattr(self, '_backend_name', None)
+        if name is not None:
+            return name
         return getattr(self.configuration, 'config_group', None) or ''
+
+    @backend_name.setter
+    def backend_name(self, value):
+        self._backend_name = value
 
     @property
     def admin_network_api(self):
