@@ -13,6 +13,7 @@ _AREA_MODULES = (
     'storagemgr.db.models.volume_attachment',
     'storagemgr.db.models.plugin',
     'storagemgr.db.models.message',
+    'storagemgr.db.models.driver_private',
 )
 
 
