@@ -1,0 +1,1 @@
+"""``manila.common`` for drivers written for Manila (see constants)."""

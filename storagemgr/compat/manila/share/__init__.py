@@ -1,0 +1,1 @@
+"""``manila.share`` for drivers written for Manila."""
