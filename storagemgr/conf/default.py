@@ -57,6 +57,16 @@ core_opts = [
                default=60, min=1,
                help=_('Seconds between two searches for flows that a dead '
                       'process left unfinished.')),
+    cfg.StrOpt('share_name_template',
+               default='share-%s',
+               help=_('Template of the name share drivers get for a share '
+                      'instance (%s is the instance id); drivers name '
+                      'their backend objects after it. Changing it makes '
+                      'existing shares unreachable for drivers that do.')),
+    cfg.StrOpt('share_snapshot_name_template',
+               default='share-snapshot-%s',
+               help=_('Template of the name share drivers get for a '
+                      'snapshot instance (%s is the instance id).')),
 ]
 
 

@@ -23,10 +23,7 @@ def create(model, values, session=None):
         sess.add(row)
         sess.flush()
         return row
-    if session is not None:
-        return _create(session)
-    with db_session.session_scope() as sess:
-        return _create(sess)
+    return db_session.run(_create, session)
 
 
 def get(model, resource_id, session=None, resource_name=None):
@@ -38,20 +35,14 @@ def get(model, resource_id, session=None, resource_name=None):
                 '%s %s could not be found.' % (
                     resource_name or model.__name__, resource_id))
         return row
-    if session is not None:
-        return _get(session)
-    with db_session.session_scope() as sess:
-        return _get(sess)
+    return db_session.run(_get, session)
 
 
 def get_by(model, session=None, **filters):
     """Return the single row matching ``filters``, or None."""
     def _get_by(sess):
         return sess.scalars(sa.select(model).filter_by(**filters)).first()
-    if session is not None:
-        return _get_by(session)
-    with db_session.session_scope() as sess:
-        return _get_by(sess)
+    return db_session.run(_get_by, session)
 
 
 def query(model, session=None, order_by=None, **filters):
@@ -132,10 +123,7 @@ def _update(model, resource_id, values, expected, criteria, session):
                 model.__name__, resource_id))
         return result.rowcount == 1
 
-    if session is not None:
-        return _run(session)
-    with db_session.session_scope() as sess:
-        return _run(sess)
+    return db_session.run(_run, session)
 
 
 def delete(model, resource_id, session=None):

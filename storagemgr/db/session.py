@@ -132,6 +132,18 @@ def session_scope(url=None):
         session.close()
 
 
+def run(work, session=None):
+    """``work(session)`` in the caller's session, or in a new one.
+
+    The idiom of every data-access function that may be part of a larger
+    transaction (a claim) or stand alone.
+    """
+    if session is not None:
+        return work(session)
+    with session_scope() as new_session:
+        return work(new_session)
+
+
 @contextlib.contextmanager
 def session_on(connection):
     """A session joined to ``connection``'s open transaction.

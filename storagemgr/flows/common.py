@@ -11,7 +11,7 @@ LOG = logging.getLogger(__name__)
 
 def error_out(model, resource_id, status='error', expected=None,
               extra=None, action=None, detail=None, failures=None,
-              resource_type=None):
+              resource_type=None, message_resource=None):
     """Put a resource into an error status, or fail the revert.
 
     Used by task reverts. ``expected`` restricts the write to rows still in
@@ -25,7 +25,10 @@ def error_out(model, resource_id, status='error', expected=None,
     With ``action`` (what failed: "create", "delete"...), a user message
     is recorded once the status is written, its detail ``detail`` or else
     the reason found in ``failures`` (a revert's ``flow_failures``);
-    ``resource_type`` defaults to the one of ``model``.
+    ``resource_type`` defaults to the one of ``model``. The message is
+    about the row written unless ``message_resource`` names another
+    ``(resource_type, resource_id)``: the user's share, say, for a failure
+    of one of its instances.
     """
     values = dict(extra or {}, status=status)
     try:
@@ -45,8 +48,10 @@ def error_out(model, resource_id, status='error', expected=None,
             resource=model.__name__, id=resource_id, status=status,
             reason='%s: %s' % (type(e).__name__, e)) from e
     if written and action is not None:
-        message_api.record(
+        about_type, about_id = message_resource or (
             resource_type or message_api.resource_type_of(model),
-            resource_id, action,
+            resource_id)
+        message_api.record(
+            about_type, about_id, action,
             detail or message_api.reason(flow_failures=failures))
     return written

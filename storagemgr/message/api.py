@@ -194,13 +194,18 @@ def failure_detail(row):
     status has no failure to explain. Never raises, so a show still works
     when the messages cannot be read.
     """
-    status = getattr(row, 'status', None)
+    return failure_detail_of(resource_type_of(row), row.id,
+                             getattr(row, 'status', None))
+
+
+def failure_detail_of(resource_type, resource_id, status):
+    """``failure_detail`` for a resource whose status is kept elsewhere."""
     if not status or 'error' not in str(status):
         return None
     try:
-        latest = latest_for(resource_type_of(row), row.id)
+        latest = latest_for(resource_type, resource_id)
     except Exception:
-        LOG.exception('Could not read the messages about %s', row.id)
+        LOG.exception('Could not read the messages about %s', resource_id)
         return None
     return latest['detail'] if latest else None
 

@@ -12,6 +12,7 @@ plain dicts (see ``storagemgr.share.records``).
 
 import re
 
+from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -37,9 +38,14 @@ from storagemgr.share import model_updates
 from storagemgr.share import records
 
 
+CONF = cfg.CONF
+
 Share = models.Share
+Instance = models.ShareInstance
 Snapshot = models.ShareSnapshot
+SnapshotInstance = models.ShareSnapshotInstance
 Rule = models.ShareAccessRule
+RuleState = models.ShareInstanceAccessRule
 
 
 def _positive_size(size, what='size'):
@@ -75,6 +81,36 @@ def _location(location, what):
                 what, location))
 
 
+def _free_space(pool):
+    """A pool's free GiB for ranking; 'unknown' or 'infinite' ranks first."""
+    value = pool.get('free_capacity_gb')
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float('inf')
+
+
+def _pool_of(backend):
+    """The pool a new share goes to on ``backend``.
+
+    Until a scheduler places shares by type, the backend's pool with the
+    most free space; a backend that reports no pools is one pool named by
+    its ``pool_name`` or ``share_backend_name`` (as the reference's
+    scheduler names it).
+    """
+    stats = backend.stats or backend.refresh_stats() or {}
+    pools = [p for p in stats.get('pools') or [] if p.get('pool_name')]
+    if pools:
+        return max(pools, key=_free_space)['pool_name']
+    return (stats.get('pool_name') or stats.get('share_backend_name') or
+            backend.name)
+
+
+def _host_of(backend):
+    """``host@backend#pool`` for a new share instance on ``backend``."""
+    return '%s@%s#%s' % (CONF.host, backend.name, _pool_of(backend))
+
+
 class API(object):
     """Shares, share snapshots and access rules of every share backend."""
 
@@ -107,75 +143,93 @@ class API(object):
                 msg='%s failed: %s: %s' % (operation, type(e).__name__, e)
             ) from e
 
+    @staticmethod
+    def _insert_share(session, share_values, instance_values):
+        """Insert a share and its active instance; return the view."""
+        share = db_api.create(Share, share_values, session=session)
+        instance = db_api.create(
+            Instance, dict(instance_values, share_id=share.id, active=True),
+            session=session)
+        return driver_views.share_view(share, instance)
+
     # -- shares -------------------------------------------------------------
 
     def create(self, share_proto, size, name=None, snapshot_id=None,
                backend=None, metadata=None):
         """Create a share (from a snapshot with ``snapshot_id``)."""
-        values = {
+        share_values = {
             'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto),
             'size': _positive_size(size),
             'display_name': _display_name(name),
             'share_metadata': dict(metadata or {}),
-            'status': constants.STATUS_CREATING,
         }
+        instance_values = {'id': uuidutils.generate_uuid(),
+                           'status': constants.STATUS_CREATING}
         snapshot = None
         if snapshot_id is not None:
             snapshot = records.find_snapshot(snapshot_id)
             parent = records.get_share(snapshot.share_id)
+            parent_instance = records.active_instance(parent.id)
             if backend is not None and self._backend_name(
-                    backend) != parent.backend:
+                    backend) != parent_instance.backend:
                 raise exception.InvalidInput(
                     reason='snapshot %s is on backend %s, not %s' % (
-                        snapshot.id, parent.backend, backend))
+                        snapshot.id, parent_instance.backend, backend))
             minimum = snapshot.size or parent.size
-            if values['size'] < minimum:
+            if share_values['size'] < minimum:
                 raise exception.InvalidInput(
                     reason='size %d GiB is less than the snapshot\'s %d GiB'
-                    % (values['size'], minimum))
-            values.update(backend=parent.backend, snapshot_id=snapshot.id)
+                    % (share_values['size'], minimum))
+            share_values['snapshot_id'] = snapshot.id
+            # A share made from a snapshot lives where the snapshot does.
+            instance_values.update(backend=parent_instance.backend,
+                                   host=parent_instance.host)
+            process_registry.get_backend(parent_instance.backend, 'share',
+                                         self.context)
         else:
-            values['backend'] = self._backend_name(backend)
-        process_registry.get_backend(values['backend'], 'share', self.context)
+            target = process_registry.get_backend(
+                self._backend_name(backend), 'share', self.context)
+            instance_values.update(backend=target.name,
+                                   host=_host_of(target))
 
         def claim(session):
             if snapshot is not None:
-                records.transition(Snapshot, snapshot.id,
-                                   [constants.STATUS_AVAILABLE], {},
-                                   'creating a share from it',
-                                   'Share snapshot', session=session)
-            share = db_api.create(Share, values, session=session)
-            return {'share': driver_views.share_view(share)}
+                records.transition_snapshot(
+                    snapshot.id, [constants.STATUS_AVAILABLE], {},
+                    'creating a share from it', session=session)
+            return {'share': self._insert_share(session, share_values,
+                                                instance_values)}
 
-        share_id = values['id']
+        share_id = share_values['id']
         self._run(create_flows.create_share_flow,
-                  {'share_id': share_id, 'backend': values['backend'],
-                   'snapshot_id': values.get('snapshot_id')},
+                  {'share_id': share_id,
+                   'backend': instance_values['backend'],
+                   'snapshot_id': share_values.get('snapshot_id')},
                   {'share': share_id}, 'create of share %s' % share_id,
                   claim=claim)
         return self.get(share_id)
 
     def get(self, share_ref):
-        return records.share_record(records.find_share(share_ref))
+        share = records.find_share(share_ref)
+        return records.share_record(share, records.active_instance(share.id))
 
     def list(self, backend=None):
-        filters = {'backend': backend} if backend else {}
-        return [records.share_record(r)
-                for r in records.list_shares(**filters)]
+        return [records.share_record(share, instance)
+                for share, instance in records.list_shares(backend=backend)]
 
     def delete(self, share_ref):
         """Delete a share that has no snapshots."""
         share = records.find_share(share_ref)
+        instance = records.active_instance(share.id)
 
         def claim(session):
             self._claim_removal(share.id, constants.SHARE_DELETABLE_STATUSES,
                                 constants.STATUS_DELETING, 'delete', session)
-            return {'share': driver_views.share_view(
-                records.get_share(share.id, session=session))}
+            return {'share': records.share_view(share.id, session=session)}
 
         self._run(delete_flows.delete_share_flow,
-                  {'share_id': share.id, 'backend': share.backend},
+                  {'share_id': share.id, 'backend': instance.backend},
                   {'share': share.id}, 'delete of share %s' % share.id,
                   claim=claim)
 
@@ -186,11 +240,10 @@ class API(object):
         :raises InvalidState: it is in another status (nothing changed).
         """
         try:
-            records.transition(
-                Share, share_id, expected, {'status': status}, action,
-                'Share', criteria=[
-                    records.no_snapshots_criterion(),
-                    records.no_rules_in_transition_criterion()],
+            records.transition_share(
+                share_id, expected, {'status': status}, action,
+                criteria=[records.no_snapshots_criterion(),
+                          records.no_rules_in_transition_criterion()],
                 conditions='no snapshots and no access rule being '
                            'applied or denied',
                 session=session)
@@ -232,6 +285,7 @@ class API(object):
     def _resize(self, share_ref, new_size, status, factory, action,
                 passthrough=()):
         share = records.find_share(share_ref)
+        instance = records.active_instance(share.id)
         new_size = _positive_size(new_size, 'new size')
         bigger = new_size > share.size
         if bigger != (action == 'extend') or new_size == share.size:
@@ -240,13 +294,15 @@ class API(object):
                     action, share.id, share.size, new_size))
 
         def claim(session):
-            records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
-                               {'status': status}, action, 'Share',
-                               criteria=[Share.size == share.size],
-                               conditions='its size to be still %d GiB' %
-                               share.size, session=session)
+            records.transition_share(
+                share.id, [constants.STATUS_AVAILABLE], {'status': status},
+                action, session=session,
+                criteria=[sa.exists().where(Share.id == Instance.share_id,
+                                            Share.size == share.size)],
+                conditions='its size to be still %d GiB' % share.size)
 
-        self._run(factory, {'share_id': share.id, 'backend': share.backend,
+        self._run(factory, {'share_id': share.id,
+                            'backend': instance.backend,
                             'new_size': new_size},
                   {'share': share.id}, '%s of share %s' % (action, share.id),
                   passthrough, claim=claim)
@@ -256,7 +312,8 @@ class API(object):
         """Revert a share, in place, to its latest snapshot."""
         snapshot = records.find_snapshot(snapshot_ref)
         share = records.get_share(snapshot.share_id)
-        newer = [s for s in records.list_snapshots(share_id=share.id)
+        instance = records.active_instance(share.id)
+        newer = [s for s, _ in records.list_snapshots(share_id=share.id)
                  if s.created_at > snapshot.created_at]
         if newer:
             raise exception.InvalidShareSnapshot(
@@ -268,23 +325,22 @@ class API(object):
             # A snapshot taken between the check above and this claim
             # would make the revert lose its data: the claim refuses it.
             # After the claim none can appear (the share is not available).
-            records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
-                               {'status': constants.STATUS_REVERTING},
-                               'revert', 'Share', session=session,
-                               criteria=[~sa.exists().where(
-                                   Snapshot.share_id == share.id,
-                                   Snapshot.created_at >
-                                   snapshot.created_at)],
-                               conditions='snapshot %s to be its latest' %
-                               snapshot.id)
-            records.transition(Snapshot, snapshot.id,
-                               [constants.STATUS_AVAILABLE],
-                               {'status': constants.STATUS_RESTORING},
-                               'revert', 'Share snapshot', session=session)
+            records.transition_share(
+                share.id, [constants.STATUS_AVAILABLE],
+                {'status': constants.STATUS_REVERTING}, 'revert',
+                session=session,
+                criteria=[~sa.exists().where(
+                    Snapshot.share_id == share.id,
+                    Snapshot.created_at > snapshot.created_at)],
+                conditions='snapshot %s to be its latest' % snapshot.id)
+            records.transition_snapshot(
+                snapshot.id, [constants.STATUS_AVAILABLE],
+                {'status': constants.STATUS_RESTORING}, 'revert',
+                session=session)
 
         self._run(revert_flows.revert_share_flow,
                   {'share_id': share.id, 'snapshot_id': snapshot.id,
-                   'backend': share.backend},
+                   'backend': instance.backend},
                   {'share': share.id, 'snapshot': snapshot.id},
                   'revert of share %s' % share.id, claim=claim)
         return self.get(share.id)
@@ -293,30 +349,35 @@ class API(object):
                driver_options=None):
         """Adopt a share the backend already has (``share adopt``)."""
         _location(export_path, 'export path')
-        backend = self._backend_name(backend)
-        process_registry.get_backend(backend, 'share', self.context)
-        values = {
+        target = process_registry.get_backend(
+            self._backend_name(backend), 'share', self.context)
+        share_values = {
             'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto), 'size': 0,
-            'display_name': _display_name(name), 'backend': backend,
+            'display_name': _display_name(name),
+        }
+        instance_values = {
+            'id': uuidutils.generate_uuid(),
+            'backend': target.name, 'host': _host_of(target),
             'status': constants.STATUS_MANAGING,
             'export_locations': [{'path': export_path,
                                   'is_admin_only': False, 'metadata': {}}],
         }
-        share_id = values['id']
+        share_id = share_values['id']
         self._run(manage_flows.manage_share_flow,
-                  {'share_id': share_id, 'backend': backend,
+                  {'share_id': share_id, 'backend': target.name,
                    'driver_options': dict(driver_options or {})},
                   {'share': share_id}, 'adopt of share %s' % share_id,
-                  claim=lambda session: db_api.create(
-                      Share, values, session=session) and None)
+                  claim=lambda session: self._insert_share(
+                      session, share_values, instance_values) and None)
         return self.get(share_id)
 
     def unmanage(self, share_ref):
         """Forget a share, leaving its data on the backend."""
         share = records.find_share(share_ref)
+        instance = records.active_instance(share.id)
         self._run(manage_flows.unmanage_share_flow,
-                  {'share_id': share.id, 'backend': share.backend},
+                  {'share_id': share.id, 'backend': instance.backend},
                   {'share': share.id}, 'abandon of share %s' % share.id,
                   claim=lambda session: self._claim_removal(
                       share.id, constants.SHARE_UNMANAGEABLE_STATUSES,
@@ -325,37 +386,48 @@ class API(object):
     # -- snapshots ----------------------------------------------------------
 
     def _new_snapshot(self, share_ref, name, status, action, extra=None):
-        """The share, a new snapshot id, and the claim that inserts it."""
+        """The share's instance, a new snapshot id, and its claim.
+
+        The claim inserts the snapshot and its instance.
+        """
         share = records.find_share(share_ref)
-        values = dict(extra or {}, id=uuidutils.generate_uuid(),
-                      share_id=share.id, size=share.size,
-                      display_name=_display_name(name), status=status)
+        instance = records.active_instance(share.id)
+        snapshot_values = {'id': uuidutils.generate_uuid(),
+                           'share_id': share.id, 'size': share.size,
+                           'display_name': _display_name(name)}
+        instance_values = dict(extra or {}, id=uuidutils.generate_uuid(),
+                               snapshot_id=snapshot_values['id'],
+                               share_instance_id=instance.id, status=status)
 
         def claim(session):
-            records.transition(Share, share.id, [constants.STATUS_AVAILABLE],
-                               {}, action, 'Share', session=session)
-            db_api.create(Snapshot, values, session=session)
+            records.transition_share(share.id, [constants.STATUS_AVAILABLE],
+                                     {}, action, session=session)
+            db_api.create(Snapshot, snapshot_values, session=session)
+            db_api.create(SnapshotInstance, instance_values, session=session)
 
-        return share, values['id'], claim
+        return instance, snapshot_values['id'], claim
 
     def create_snapshot(self, share_ref, name=None):
-        share, snapshot_id, claim = self._new_snapshot(
+        instance, snapshot_id, claim = self._new_snapshot(
             share_ref, name, constants.STATUS_CREATING, 'snapshot')
         self._run(snapshot_flows.create_snapshot_flow,
-                  {'snapshot_id': snapshot_id, 'backend': share.backend},
-                  {'share': share.id, 'snapshot': snapshot_id},
-                  'snapshot of share %s' % share.id, claim=claim)
+                  {'snapshot_id': snapshot_id, 'backend': instance.backend},
+                  {'share': instance.share_id, 'snapshot': snapshot_id},
+                  'snapshot of share %s' % instance.share_id, claim=claim)
         return self.get_snapshot(snapshot_id)
 
     def get_snapshot(self, snapshot_ref):
-        return records.snapshot_record(records.find_snapshot(snapshot_ref))
+        snapshot = records.find_snapshot(snapshot_ref)
+        return records.snapshot_record(
+            snapshot, records.snapshot_instance(snapshot.id))
 
     def list_snapshots(self, share_ref=None):
-        filters = {}
+        share_id = None
         if share_ref is not None:
-            filters['share_id'] = records.find_share(share_ref).id
-        return [records.snapshot_record(r)
-                for r in records.list_snapshots(**filters)]
+            share_id = records.find_share(share_ref).id
+        return [records.snapshot_record(snapshot, instance)
+                for snapshot, instance in records.list_snapshots(
+                    share_id=share_id)]
 
     def delete_snapshot(self, snapshot_ref):
         self._remove_snapshot(snapshot_ref,
@@ -367,24 +439,24 @@ class API(object):
                          action):
         """Delete or abandon a snapshot: claim it, then run ``factory``."""
         snapshot = records.find_snapshot(snapshot_ref)
-        share = records.get_share(snapshot.share_id)
+        instance = records.active_instance(snapshot.share_id)
         self._run(factory,
-                  {'snapshot_id': snapshot.id, 'backend': share.backend},
+                  {'snapshot_id': snapshot.id, 'backend': instance.backend},
                   {'snapshot': snapshot.id},
                   '%s of share snapshot %s' % (action, snapshot.id),
-                  claim=lambda session: records.transition(
-                      Snapshot, snapshot.id, expected, {'status': status},
-                      action, 'Share snapshot', session=session))
+                  claim=lambda session: records.transition_snapshot(
+                      snapshot.id, expected, {'status': status}, action,
+                      session=session) and None)
 
     def manage_snapshot(self, share_ref, provider_location, name=None,
                         driver_options=None):
         """Adopt a snapshot the backend already has."""
         _location(provider_location, 'provider location')
-        share, snapshot_id, claim = self._new_snapshot(
+        instance, snapshot_id, claim = self._new_snapshot(
             share_ref, name, constants.STATUS_MANAGING, 'adopt a snapshot',
             extra={'provider_location': provider_location})
         self._run(manage_flows.manage_snapshot_flow,
-                  {'snapshot_id': snapshot_id, 'backend': share.backend,
+                  {'snapshot_id': snapshot_id, 'backend': instance.backend,
                    'driver_options': dict(driver_options or {})},
                   {'snapshot': snapshot_id},
                   'adopt of share snapshot %s' % snapshot_id, claim=claim)
@@ -404,6 +476,7 @@ class API(object):
         access_type, access_to, access_level = access_rules.validate_rule(
             access_type, access_to, access_level)
         share = records.find_share(share_ref)
+        instance = records.active_instance(share.id)
         existing = [records.rule_record(r)
                     for r in records.list_rules(share.id)]
         if access_rules.find_duplicate(existing, access_type, access_to):
@@ -412,32 +485,41 @@ class API(object):
         rule_id = uuidutils.generate_uuid()
 
         def claim(session):
-            records.transition(Share, share.id,
-                               [constants.STATUS_AVAILABLE], {},
-                               'grant access', 'Share', session=session)
+            records.transition_share(share.id, [constants.STATUS_AVAILABLE],
+                                     {}, 'grant access', session=session)
             try:
                 db_api.create(Rule, {
                     'id': rule_id, 'share_id': share.id,
                     'access_type': access_type, 'access_to': access_to,
-                    'access_level': access_level,
-                    'state': constants.ACCESS_STATE_QUEUED_TO_APPLY},
-                    session=session)
+                    'access_level': access_level}, session=session)
             except db_exc.DBDuplicateEntry:
                 raise exception.ShareAccessExists(access_type=access_type,
                                                   access=access_to)
+            db_api.create(RuleState, {
+                'share_instance_id': instance.id, 'access_id': rule_id,
+                'state': constants.ACCESS_STATE_QUEUED_TO_APPLY},
+                session=session)
 
-        self._run_access(share, [rule_id], [], claim)
-        record = records.rule_record(records.get_rule(rule_id))
+        self._run_access(share, instance, [rule_id], [], claim)
+        record = self._rule(share.id, rule_id)
         if record['state'] == constants.ACCESS_STATE_ERROR:
             raise exception.ShareBackendException(
                 msg='backend %s refused access rule %s (%s %s); the rule '
-                    'is in error, delete it' % (share.backend, rule_id,
+                    'is in error, delete it' % (instance.backend, rule_id,
                                                 access_type, access_to))
         return record
 
-    def _run_access(self, share, apply_ids, deny_ids, claim):
+    @staticmethod
+    def _rule(share_id, rule_id):
+        for rule in records.list_rules(share_id):
+            if rule.id == rule_id:
+                return records.rule_record(rule)
+        raise exception.NotFound('Share %s has no access rule %r.' % (
+            share_id, rule_id))
+
+    def _run_access(self, share, instance, apply_ids, deny_ids, claim):
         self._run(access_flows.update_access_flow,
-                  {'share_id': share.id, 'backend': share.backend,
+                  {'share_id': share.id, 'backend': instance.backend,
                    'apply_ids': apply_ids, 'deny_ids': deny_ids},
                   {'share': share.id}, 'access update of share %s' %
                   share.id, claim=claim)
@@ -448,8 +530,11 @@ class API(object):
 
     def deny_access(self, share_ref, rule_id):
         share = records.find_share(share_ref)
+        instance = records.active_instance(share.id)
         rule = db_api.get_by(Rule, id=rule_id, share_id=share.id)
-        if rule is None:
+        state = rule and db_api.get_by(
+            RuleState, share_instance_id=instance.id, access_id=rule.id)
+        if state is None:
             raise exception.NotFound('Share %s has no access rule %r.' % (
                 share.id, rule_id))
 
@@ -457,26 +542,27 @@ class API(object):
             # The share's status is part of the same UPDATE: a share that
             # turned transitional since it was read refuses the claim.
             share_settled = sa.exists().where(
-                Share.id == Rule.share_id,
-                Share.status.notin_(sorted(constants.TRANSITIONAL_STATUSES)))
+                Instance.id == RuleState.share_instance_id,
+                Instance.status.notin_(sorted(
+                    constants.TRANSITIONAL_STATUSES)))
             if db_api.conditional_update(
-                    Rule, rule.id,
+                    RuleState, state.id,
                     {'state': constants.ACCESS_STATE_QUEUED_TO_DENY},
                     expected={'state': [constants.ACCESS_STATE_ACTIVE,
                                         constants.ACCESS_STATE_ERROR]},
                     criteria=[share_settled], session=session):
                 return
-            current = records.get_share(share.id, session=session)
+            current = records.active_instance(share.id, session=session)
             if current.status in constants.TRANSITIONAL_STATUSES:
                 raise exception.ResourceBusy(resource='Share', id=share.id,
                                              status=current.status,
                                              action='revoking access')
             raise exception.ResourceBusy(
                 resource='Access rule', id=rule.id,
-                status=records.get_rule(rule.id, session=session).state,
+                status=db_api.get(RuleState, state.id, session=session).state,
                 action='revoking it')
 
-        self._run_access(share, [], [rule.id], claim)
+        self._run_access(share, instance, [], [rule.id], claim)
 
     # -- backends -----------------------------------------------------------
 

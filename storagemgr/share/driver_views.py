@@ -1,13 +1,20 @@
-"""The dicts handed to share drivers, built from database rows.
+"""What share drivers receive, built from database rows.
 
-This is the only place that decides what a driver sees: the keys agreed
-with the driver contract, plain values only (a driver never gets a row it
-could write through). ``name`` follows the reference's template and is what
-drivers use for backend objects; ``display_name`` is the user's text and
-never belongs in a path or a command.
+This is the only place that decides what a driver sees: Manila-shaped
+views (``storagemgr.driver_view.DriverView``: ``share['id']`` and
+``share.id`` alike) of plain values, never a row a driver could write
+through. A share view is the view of a share *instance*: its ``id`` is
+the instance's, ``share_id`` the user's share; ``name`` comes from
+``[DEFAULT] share_name_template`` and is what drivers name backend
+objects after; ``display_name`` is the user's text and never belongs in
+a path or a command.
 """
 
-from storagemgr.share import constants
+from oslo_config import cfg
+
+from storagemgr.driver_view import DriverView
+
+CONF = cfg.CONF
 
 
 def _iso(value):
@@ -19,51 +26,71 @@ def export_locations(value):
     return [dict(location) for location in (value or [])]
 
 
-def share_view(share):
-    """Driver dict for a share row (or a dict with the same keys)."""
-    return {
-        'id': share.id,
-        'name': constants.SHARE_NAME_TEMPLATE % share.id,
+def share_view(share, instance):
+    """Driver view of a share instance (``share``: its share row)."""
+    locations = export_locations(instance.export_locations)
+    return DriverView({
+        'id': instance.id,
+        'share_id': share.id,
+        'instance_id': instance.id,
+        'name': CONF.share_name_template % instance.id,
         'display_name': share.display_name,
         'size': share.size,
         'share_proto': share.share_proto,
-        'host': share.backend,
-        'status': share.status,
-        'export_locations': export_locations(share.export_locations),
-        'export_location': (share.export_locations or [{}])[0].get('path'),
-        'share_group_id': None,
+        'host': instance.host,
+        'status': instance.status,
+        'export_locations': locations,
+        'export_location': locations[0]['path'] if locations else None,
+        'share_server_id': instance.share_server_id,
+        'share_server': None,
+        'share_network_id': instance.share_network_id,
+        'share_type_id': instance.share_type_id or share.share_type_id,
+        'availability_zone': instance.availability_zone,
+        'replica_state': instance.replica_state,
+        'access_rules_status': instance.access_rules_status,
+        'share_group_id': share.share_group_id,
         'metadata': dict(share.share_metadata or {}),
         'snapshot_id': share.snapshot_id,
+        'project_id': None,
+        'user_id': None,
+        'is_public': False,
         'created_at': _iso(share.created_at),
-    }
+    })
 
 
-def snapshot_view(snapshot, share):
-    """Driver dict for a snapshot row, with its share's driver dict."""
-    share_dict = share_view(share)
-    return {
-        'id': snapshot.id,
-        'name': constants.SNAPSHOT_NAME_TEMPLATE % snapshot.id,
+def snapshot_view(snapshot, snapshot_instance, share, share_instance):
+    """Driver view of a snapshot instance and the share instance it is on."""
+    share_dict = share_view(share, share_instance)
+    return DriverView({
+        'id': snapshot_instance.id,
+        'snapshot_id': snapshot.id,
+        'name': CONF.share_snapshot_name_template % snapshot_instance.id,
         'display_name': snapshot.display_name,
+        'share_instance_id': share_instance.id,
         'share_id': share.id,
         'share': share_dict,
+        'share_instance': share_dict,
         'share_name': share_dict['name'],
         'size': snapshot.size if snapshot.size is not None else share.size,
         'share_size': share.size,
         'share_proto': share.share_proto,
-        'status': snapshot.status,
-        'provider_location': snapshot.provider_location,
-        'export_locations': export_locations(snapshot.export_locations),
-    }
+        'status': snapshot_instance.status,
+        'progress': snapshot_instance.progress,
+        'provider_location': snapshot_instance.provider_location,
+        'export_locations': export_locations(
+            snapshot_instance.export_locations),
+        'created_at': _iso(snapshot.created_at),
+    })
 
 
 def access_view(rule):
-    """Driver dict for an access rule row."""
-    return {
+    """Driver view of an access rule (a row of ``records.list_rules``)."""
+    return DriverView({
         'id': rule.id,
+        'access_id': rule.id,
         'access_type': rule.access_type,
         'access_to': rule.access_to,
         'access_level': rule.access_level,
-        'access_key': None,
+        'access_key': rule.access_key,
         'state': rule.state,
-    }
+    })

@@ -23,25 +23,55 @@ _ENSURED_STATUSES = [constants.STATUS_AVAILABLE, constants.STATUS_ERROR]
 
 def ensure_backend_shares(context, backend_name, driver):
     """Ensure one backend's shares; return how many rows changed."""
-    shares = records.list_shares(backend=backend_name,
-                                 status=_ENSURED_STATUSES)
-    if not shares:
+    pairs = records.list_shares(backend=backend_name,
+                                status=_ENSURED_STATUSES)
+    if not pairs:
         return 0
-    views = [driver_views.share_view(s) for s in shares]
+    views = [driver_views.share_view(s, i) for s, i in pairs]
+    changed = _fill_in_pools(driver, views)
     try:
         try:
             raw = driver.ensure_shares(context, views)
         except NotImplementedError:
-            return _ensure_one_by_one(context, driver, views)
+            return changed + _ensure_one_by_one(context, driver, views)
+        # The driver answers per share instance.
         updates = model_updates.check_ensure_shares(
-            driver, raw, [s.id for s in shares])
+            driver, raw, [view['id'] for view in views])
     except Exception as e:
         LOG.error('Ensuring the shares of backend %(backend)s failed: '
                   '%(type)s: %(e)s', {'backend': backend_name,
                                       'type': type(e).__name__, 'e': e})
-        return 0
-    return sum(1 for share_id, update in updates.items()
-               if model_updates.apply_ensure_update(share_id, update))
+        return changed
+    share_of = {view['id']: view['share_id'] for view in views}
+    return changed + sum(
+        1 for instance_id, update in updates.items()
+        if model_updates.apply_ensure_update(share_of[instance_id], update))
+
+
+def _fill_in_pools(driver, views):
+    """Give instances whose host names no pool the driver's pool.
+
+    Shares made before pools were recorded (an upgraded database) have
+    ``host@backend`` only; as the reference does at start-up, the driver's
+    ``get_pool`` completes it. Returns how many rows changed.
+    """
+    changed = 0
+    for view in views:
+        if '#' in view['host']:
+            continue
+        try:
+            pool = driver.get_pool(view)
+        except Exception as e:
+            LOG.warning('Could not get the pool of share %(id)s: %(e)s',
+                        {'id': view['share_id'], 'e': e})
+            continue
+        if not pool:
+            continue
+        view['host'] = '%s#%s' % (view['host'], pool)
+        if model_updates.apply_ensure_update(view['share_id'],
+                                             {'host': view['host']}):
+            changed += 1
+    return changed
 
 
 def _ensure_one_by_one(context, driver, views):
@@ -58,7 +88,7 @@ def _ensure_one_by_one(context, driver, views):
                       {'id': view['id'], 'type': type(e).__name__, 'e': e})
             continue
         if locations and model_updates.apply_ensure_update(
-                view['id'], {'export_locations': locations}):
+                view['share_id'], {'export_locations': locations}):
             changed += 1
     return changed
 

@@ -25,11 +25,16 @@ doc/source/admin/shares.rst):
 """
 
 from oslo_log import log as logging
+from oslo_utils import timeutils
+import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
+from storagemgr.db import session as db_session
 from storagemgr.driver_returns import ReturnChecker
 from storagemgr.share import constants
+from storagemgr.share import private_storage
+from storagemgr.share import records
 
 LOG = logging.getLogger(__name__)
 
@@ -78,13 +83,16 @@ def _progress(checker, value):
 
 
 def _ignore_unknown(checker, update, allowed):
-    unknown = sorted(set(update) - set(allowed), key=str)
-    if unknown:
-        LOG.warning('Driver %(driver)s returned keys %(keys)s from '
-                    '%(method)s that storagemgr does not use; ignored.',
-                    {'driver': checker.driver_name, 'keys': unknown,
-                     'method': checker.method})
-    return {k: v for k, v in update.items() if k in allowed}
+    """The keys of ``update`` the operation uses, plus ``provider_data``.
+
+    Known provider keys (``driver_returns.PROVIDER_KEYS``) the operation
+    does not use are kept under ``provider_data``, to be stored on the
+    instance; other keys are ignored with one warning per driver and key.
+    """
+    used, provider = checker.split_keys(update, allowed)
+    if provider:
+        used['provider_data'] = provider
+    return used
 
 
 def check_create_share(driver, value):
@@ -261,17 +269,44 @@ def check_stats(driver, value):
 
 # -- applying ---------------------------------------------------------------
 
-def _write(model, resource_id, values, expected_status):
-    """Write ``values`` if the row is still in ``expected_status``."""
-    written = db_api.conditional_update(
-        model, resource_id, values,
-        expected={'status': expected_status})
+def _written(what, resource_id, written, expected_status):
     if not written:
-        LOG.warning('%(model)s %(id)s left %(status)s while its operation '
+        LOG.warning('%(what)s %(id)s left %(status)s while its operation '
                     'ran; the driver\'s result was not recorded.',
-                    {'model': model.__name__, 'id': resource_id,
+                    {'what': what, 'id': resource_id,
                      'status': expected_status})
     return written
+
+
+def _write_share(share_id, values, expected_status, share_values=None):
+    """Write the active instance's ``values`` if still in a status.
+
+    ``expected_status`` guards the instance; ``share_values`` then go on
+    the share, in the same transaction.
+    """
+    with db_session.session_scope() as session:
+        instance = records.active_instance(share_id, session=session)
+        written = db_api.conditional_update(
+            models.ShareInstance, instance.id, values,
+            expected={'status': list(expected_status)}, session=session)
+        if written and share_values:
+            db_api.update(models.Share, share_id, share_values,
+                          session=session)
+    return _written('Share', share_id, written, expected_status)
+
+
+def _write_snapshot(snapshot_id, values, expected_status,
+                    snapshot_values=None):
+    """``_write_share`` for a snapshot's instance and the snapshot."""
+    with db_session.session_scope() as session:
+        instance = records.snapshot_instance(snapshot_id, session=session)
+        written = db_api.conditional_update(
+            models.ShareSnapshotInstance, instance.id, values,
+            expected={'status': list(expected_status)}, session=session)
+        if written and snapshot_values:
+            db_api.update(models.ShareSnapshot, snapshot_id,
+                          snapshot_values, session=session)
+    return _written('Share snapshot', snapshot_id, written, expected_status)
 
 
 def apply_share_created(share_id, update,
@@ -279,75 +314,120 @@ def apply_share_created(share_id, update,
     """Record a create (or create-from-snapshot, or a poll) result.
 
     ``update`` is what one of the ``check_*`` functions returned for a
-    share: ``status``, ``export_locations`` (None leaves them alone) and
-    ``progress``.
+    share: ``status``, ``export_locations`` (None leaves them alone),
+    ``progress`` and perhaps ``provider_data``.
     """
     values = {'status': update['status'], 'progress': update['progress']}
     if update.get('export_locations'):
         values['export_locations'] = update['export_locations']
-    return _write(models.Share, share_id, values, list(expected))
+    if update.get('provider_data'):
+        values['provider_data'] = update['provider_data']
+    return _write_share(share_id, values, expected)
 
 
 def apply_share_resized(share_id, new_size, expected_status):
-    return _write(models.Share, share_id,
-                  {'size': new_size, 'status': constants.STATUS_AVAILABLE},
-                  [expected_status])
+    return _write_share(share_id, {'status': constants.STATUS_AVAILABLE},
+                        [expected_status], share_values={'size': new_size})
+
+
+def _split_snapshot_update(update):
+    """Instance values and snapshot values of a checked snapshot update."""
+    values = {k: v for k, v in update.items()
+              if k not in ('size', 'progress')}
+    if 'progress' in update:
+        values['progress'] = update['progress']
+    snapshot_values = ({'size': update['size']}
+                       if update.get('size') is not None else None)
+    return values, snapshot_values
 
 
 def apply_snapshot_created(snapshot_id, update,
                            expected=(constants.STATUS_CREATING,)):
-    return _write(models.ShareSnapshot, snapshot_id,
-                  {k: v for k, v in update.items() if k != 'progress'},
-                  list(expected))
+    values, snapshot_values = _split_snapshot_update(update)
+    return _write_snapshot(snapshot_id, values, list(expected),
+                           snapshot_values)
 
 
 def apply_share_managed(share_id, update):
-    values = {'status': constants.STATUS_AVAILABLE,
-              'size': update['size'], 'progress': '100%'}
+    values = {'status': constants.STATUS_AVAILABLE, 'progress': '100%'}
     if update.get('export_locations'):
         # The driver's list replaces what the user gave.
         values['export_locations'] = update['export_locations']
+    if update.get('provider_data'):
+        values['provider_data'] = update['provider_data']
+    share_values = {'size': update['size']}
     if update.get('metadata'):
-        values['share_metadata'] = update['metadata']
-    return _write(models.Share, share_id, values,
-                  [constants.STATUS_MANAGING])
+        share_values['share_metadata'] = update['metadata']
+    return _write_share(share_id, values, [constants.STATUS_MANAGING],
+                        share_values)
 
 
 def apply_snapshot_managed(snapshot_id, update):
-    values = dict(update, status=constants.STATUS_AVAILABLE)
-    return _write(models.ShareSnapshot, snapshot_id, values,
-                  [constants.STATUS_MANAGING])
+    values, snapshot_values = _split_snapshot_update(update)
+    values.update(status=constants.STATUS_AVAILABLE, progress='100%')
+    return _write_snapshot(snapshot_id, values, [constants.STATUS_MANAGING],
+                           snapshot_values)
 
 
-def apply_access_updates(updates, applied_ids, denied_ids):
-    """Settle the rules an access flow handled.
+def _rule_state_row(session, instance_id, rule_id):
+    return db_api.get_by(models.ShareInstanceAccessRule, session=session,
+                         share_instance_id=instance_id, access_id=rule_id)
+
+
+def _set_rule_state(session, instance_id, rule_id, values, expected):
+    """Conditionally write a rule's state (and key) on one instance."""
+    state_values = {k: v for k, v in values.items() if k == 'state'}
+    row = _rule_state_row(session, instance_id, rule_id)
+    if row is None:
+        return False
+    written = (not state_values) or db_api.conditional_update(
+        models.ShareInstanceAccessRule, row.id, state_values,
+        expected={'state': list(expected)}, session=session)
+    if written and values.get('access_key') is not None:
+        db_api.update(models.ShareAccessRule, rule_id,
+                      {'access_key': values['access_key']}, session=session)
+    return written
+
+
+def forget_rule(session, instance_id, rule_id):
+    """Remove a rule from an instance; the rule goes with its last one."""
+    row = _rule_state_row(session, instance_id, rule_id)
+    if row is not None:
+        db_api.delete(models.ShareInstanceAccessRule, row.id,
+                      session=session)
+    if not db_api.count(models.ShareInstanceAccessRule, session=session,
+                        access_id=rule_id):
+        db_api.delete(models.ShareAccessRule, rule_id, session=session)
+
+
+def apply_access_updates(share_id, updates, applied_ids, denied_ids):
+    """Settle the rules an access flow handled on the active instance.
 
     Rules being applied become ``active`` unless the driver said
-    otherwise; rules being denied are deleted unless the driver put them
+    otherwise; rules being denied are removed unless the driver put them
     in ``error``. ``updates`` may also touch other rules of the share.
     """
-    for rule_id in applied_ids:
-        values = {'state': constants.ACCESS_STATE_ACTIVE}
-        values.update(updates.get(rule_id) or {})
-        db_api.conditional_update(
-            models.ShareAccessRule, rule_id, values,
-            expected={'state': [constants.ACCESS_STATE_APPLYING]})
-    for rule_id in denied_ids:
-        if (updates.get(rule_id) or {}).get('state') == \
-                constants.ACCESS_STATE_ERROR:
-            db_api.conditional_update(
-                models.ShareAccessRule, rule_id,
-                {'state': constants.ACCESS_STATE_ERROR},
-                expected={'state': [constants.ACCESS_STATE_DENYING]})
-        else:
-            db_api.delete(models.ShareAccessRule, rule_id)
-    handled = set(applied_ids) | set(denied_ids)
-    for rule_id, update in updates.items():
-        if rule_id not in handled and update:
-            db_api.conditional_update(
-                models.ShareAccessRule, rule_id, update,
-                expected={'state': [constants.ACCESS_STATE_ACTIVE,
-                                    constants.ACCESS_STATE_ERROR]})
+    with db_session.session_scope() as session:
+        instance_id = records.active_instance(share_id, session=session).id
+        for rule_id in applied_ids:
+            values = {'state': constants.ACCESS_STATE_ACTIVE}
+            values.update(updates.get(rule_id) or {})
+            _set_rule_state(session, instance_id, rule_id, values,
+                            [constants.ACCESS_STATE_APPLYING])
+        for rule_id in denied_ids:
+            if (updates.get(rule_id) or {}).get('state') == \
+                    constants.ACCESS_STATE_ERROR:
+                _set_rule_state(session, instance_id, rule_id,
+                                {'state': constants.ACCESS_STATE_ERROR},
+                                [constants.ACCESS_STATE_DENYING])
+            else:
+                forget_rule(session, instance_id, rule_id)
+        handled = set(applied_ids) | set(denied_ids)
+        for rule_id, update in updates.items():
+            if rule_id not in handled and update:
+                _set_rule_state(session, instance_id, rule_id, update,
+                                [constants.ACCESS_STATE_ACTIVE,
+                                 constants.ACCESS_STATE_ERROR])
 
 
 def apply_ensure_update(share_id, update):
@@ -357,7 +437,95 @@ def apply_ensure_update(share_id, update):
         values['export_locations'] = update['export_locations']
     if update.get('status'):
         values['status'] = update['status']
+    if update.get('host'):
+        values['host'] = update['host']
     if not values:
         return False
-    return _write(models.Share, share_id, values,
-                  [constants.STATUS_AVAILABLE, constants.STATUS_ERROR])
+    return _write_share(share_id, values,
+                        [constants.STATUS_AVAILABLE, constants.STATUS_ERROR])
+
+
+def apply_share_reverted(share_id, snapshot_id):
+    """The share took its snapshot's size; both are available again."""
+    with db_session.session_scope() as session:
+        snapshot = records.get_snapshot(snapshot_id, session=session)
+        share = records.get_share(share_id, session=session)
+        size = snapshot.size if snapshot.size is not None else share.size
+        instance = records.active_instance(share_id, session=session)
+        if db_api.conditional_update(
+                models.ShareInstance, instance.id,
+                {'status': constants.STATUS_AVAILABLE},
+                expected={'status': [constants.STATUS_REVERTING]},
+                session=session):
+            db_api.update(models.Share, share_id, {'size': size},
+                          session=session)
+        db_api.conditional_update(
+            models.ShareSnapshotInstance,
+            records.snapshot_instance(snapshot_id, session=session).id,
+            {'status': constants.STATUS_AVAILABLE},
+            expected={'status': [constants.STATUS_RESTORING]},
+            session=session)
+
+
+def forget_share(share_id, keep_private_data=False):
+    """Delete a share's rows, in one transaction.
+
+    Its access rules and their per-instance states, its instances, the
+    share; and, unless ``keep_private_data`` (an abandoned share), what
+    drivers stored about its instances.
+    """
+    instances = models.ShareInstance
+    with db_session.session_scope() as session:
+        instance_ids = list(session.scalars(
+            sa.select(instances.id).where(instances.share_id == share_id)))
+        rule_ids = sa.select(models.ShareAccessRule.id).where(
+            models.ShareAccessRule.share_id == share_id)
+        session.execute(sa.delete(models.ShareInstanceAccessRule).where(
+            models.ShareInstanceAccessRule.access_id.in_(rule_ids)))
+        session.execute(sa.delete(models.ShareAccessRule).where(
+            models.ShareAccessRule.share_id == share_id))
+        session.execute(sa.delete(instances).where(
+            instances.share_id == share_id))
+        db_api.delete(models.Share, share_id, session=session)
+        if not keep_private_data:
+            private_storage.delete_entities(instance_ids, session=session)
+
+
+def forget_snapshot(snapshot_id, keep_private_data=False):
+    """Delete a snapshot, its instances and (unless kept) their data."""
+    instances = models.ShareSnapshotInstance
+    with db_session.session_scope() as session:
+        instance_ids = list(session.scalars(
+            sa.select(instances.id).where(
+                instances.snapshot_id == snapshot_id)))
+        session.execute(sa.delete(instances).where(
+            instances.snapshot_id == snapshot_id))
+        db_api.delete(models.ShareSnapshot, snapshot_id, session=session)
+        if not keep_private_data:
+            private_storage.delete_entities(instance_ids, session=session)
+
+
+def move_rules(share_id, moves):
+    """Move rules from one state to another on the active instance.
+
+    ``moves`` pairs a list of rule ids with ``(from_state, to_state)``; a
+    rule in another state stays as it is.
+    """
+    with db_session.session_scope() as session:
+        instance_id = records.active_instance(share_id, session=session).id
+        for rule_ids, (queued, moving) in moves:
+            for rule_id in rule_ids:
+                _set_rule_state(session, instance_id, rule_id,
+                                {'state': moving}, [queued])
+
+
+def rules_in_transition_to_error(share_id):
+    """Every rule of the share in transition goes to ``error``."""
+    states = models.ShareInstanceAccessRule
+    with db_session.session_scope() as session:
+        instance_id = records.active_instance(share_id, session=session).id
+        session.execute(sa.update(states).where(
+            states.share_instance_id == instance_id,
+            states.state.in_(sorted(constants.ACCESS_TRANSITIONAL_STATES))
+        ).values(state=constants.ACCESS_STATE_ERROR,
+                 updated_at=timeutils.utcnow()))

@@ -15,6 +15,7 @@ from oslo_log import log as logging
 from storagemgr.db.models import share as models
 from storagemgr import exception
 from storagemgr.flows import common
+from storagemgr.message import api as message_api
 from storagemgr.service import periodic
 from storagemgr.share import constants
 from storagemgr.share import driver_views
@@ -41,10 +42,10 @@ def poll_shares_creating_from_snapshot(manager):
 def poll_creating_from_snapshot(registry, context):
     """One poll of every share in creating_from_snapshot; returns count."""
     polled = 0
-    for share in records.list_shares(
+    for share, instance in records.list_shares(
             status=constants.STATUS_CREATING_FROM_SNAPSHOT):
         try:
-            backend = registry.lookup(share.backend, kind='share')
+            backend = registry.lookup(instance.backend, kind='share')
         except exception.StorageManagerException as e:
             LOG.warning('Cannot poll share %(id)s: %(e)s',
                         {'id': share.id, 'e': e})
@@ -52,23 +53,26 @@ def poll_creating_from_snapshot(registry, context):
         if not backend.setup(context):
             continue
         polled += 1
-        poll_share(backend.driver, share)
+        poll_share(backend.driver, share, instance)
     return polled
 
 
-def poll_share(driver, share):
+def poll_share(driver, share, instance):
+    """Ask the driver how a share instance's creation goes; record it."""
     expected = [constants.STATUS_CREATING_FROM_SNAPSHOT]
     try:
         update = model_updates.check_share_status(
-            driver, driver.get_share_status(driver_views.share_view(share),
-                                            share_server=None))
+            driver, driver.get_share_status(
+                driver_views.share_view(share, instance),
+                share_server=None))
     except Exception as e:
         LOG.error('Share %(id)s failed while being created from a '
                   'snapshot: %(type)s: %(e)s',
                   {'id': share.id, 'type': type(e).__name__, 'e': e})
-        common.error_out(models.Share, share.id, constants.STATUS_ERROR,
-                         expected=expected, extra={'progress': None},
-                         action='create',
-                         detail='%s: %s' % (type(e).__name__, e))
+        common.error_out(models.ShareInstance, instance.id,
+                         constants.STATUS_ERROR, expected=expected,
+                         extra={'progress': None}, action='create',
+                         detail='%s: %s' % (type(e).__name__, e),
+                         message_resource=(message_api.SHARE, share.id))
         return
     model_updates.apply_share_created(share.id, update, expected=expected)

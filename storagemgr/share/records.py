@@ -1,19 +1,30 @@
 """Share database records: lookups by id or name, listings, guards.
 
-The service layer (``storagemgr.share.api``) uses these; flows use the
-small getters. Every state change here is a conditional update, and a
-refused one is turned into an error that says what the row's status is
-and what the operation needed.
+A share's status, host and export locations are those of its active
+instance; a snapshot's are those of its instance on that share instance;
+an access rule's state is its state on that share instance. This module
+is where those pairs are read together, so the service layer and the
+flows never assemble them by hand. Every state change here is a
+conditional update, and a refused one is turned into an error that says
+what the row's status is and what the operation needed.
 """
 
 import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
+from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr.message import api as message_api
 from storagemgr.share import constants
 from storagemgr.share import driver_views
+
+Share = models.Share
+Instance = models.ShareInstance
+Snapshot = models.ShareSnapshot
+SnapshotInstance = models.ShareSnapshotInstance
+Rule = models.ShareAccessRule
+RuleState = models.ShareInstanceAccessRule
 
 
 def _find(model, ref, what):
@@ -35,89 +46,172 @@ def _find(model, ref, what):
 
 def find_share(ref):
     """The share whose id, or else whose unique name, is ``ref``."""
-    return _find(models.Share, ref, 'share')
+    return _find(Share, ref, 'share')
 
 
 def find_snapshot(ref):
-    return _find(models.ShareSnapshot, ref, 'share snapshot')
+    return _find(Snapshot, ref, 'share snapshot')
 
 
 def get_share(share_id, session=None):
-    return db_api.get(models.Share, share_id, session=session,
+    return db_api.get(Share, share_id, session=session,
                       resource_name='Share')
 
 
-def get_snapshot(snapshot_id):
-    return db_api.get(models.ShareSnapshot, snapshot_id,
+def get_snapshot(snapshot_id, session=None):
+    return db_api.get(Snapshot, snapshot_id, session=session,
                       resource_name='Share snapshot')
 
 
 def get_rule(rule_id, session=None):
-    return db_api.get(models.ShareAccessRule, rule_id, session=session,
+    return db_api.get(Rule, rule_id, session=session,
                       resource_name='Access rule')
 
 
-def list_shares(**filters):
-    return db_api.query(models.Share, order_by=models.Share.created_at,
-                        **filters)
+def active_instance(share_id, session=None):
+    """The share's active instance.
+
+    :raises NotFound: the share (or its instance) is gone.
+    """
+    row = db_api.get_by(Instance, session=session, share_id=share_id,
+                        active=True)
+    if row is None:
+        raise exception.NotFound('Share %s has no active instance.' %
+                                 share_id)
+    return row
 
 
-def list_snapshots(**filters):
-    return db_api.query(models.ShareSnapshot,
-                        order_by=models.ShareSnapshot.created_at, **filters)
+def snapshot_instance(snapshot_id, session=None):
+    """The snapshot's instance on its share's active instance."""
+    def _query(sess):
+        return sess.execute(
+            sa.select(SnapshotInstance).join(
+                Instance,
+                Instance.id == SnapshotInstance.share_instance_id).where(
+                SnapshotInstance.snapshot_id == snapshot_id,
+                Instance.active.is_(True))).scalars().first()
+    row = db_session.run(_query, session)
+    if row is None:
+        raise exception.NotFound('Share snapshot %s has no instance on its '
+                                 'share\'s active instance.' % snapshot_id)
+    return row
 
 
-def list_rules(share_id, **filters):
-    return db_api.query(models.ShareAccessRule,
-                        order_by=models.ShareAccessRule.created_at,
-                        share_id=share_id, **filters)
+def list_shares(backend=None, status=None):
+    """``(share, active instance)`` pairs, oldest first.
+
+    :param status: a status or a list of them, of the active instance.
+    """
+    def _query(sess):
+        query = sa.select(Share, Instance).join(
+            Instance, sa.and_(Instance.share_id == Share.id,
+                              Instance.active.is_(True)))
+        if backend is not None:
+            query = query.where(Instance.backend == backend)
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            query = query.where(Instance.status.in_(statuses))
+        return [tuple(r) for r in sess.execute(
+            query.order_by(Share.created_at))]
+    return db_session.run(_query)
 
 
-def share_record(row):
+def list_snapshots(share_id=None):
+    """``(snapshot, its instance on the active share instance)`` pairs."""
+    def _query(sess):
+        query = sa.select(Snapshot, SnapshotInstance).join(
+            SnapshotInstance, SnapshotInstance.snapshot_id == Snapshot.id
+        ).join(Instance, sa.and_(
+            Instance.id == SnapshotInstance.share_instance_id,
+            Instance.active.is_(True)))
+        if share_id is not None:
+            query = query.where(Snapshot.share_id == share_id)
+        return [tuple(r) for r in sess.execute(
+            query.order_by(Snapshot.created_at))]
+    return db_session.run(_query)
+
+
+def list_rules(share_id, state=None, session=None):
+    """The share's access rules, each with its state on the active instance.
+
+    Rows read as rules (``id``, ``access_type``, ``access_to``,
+    ``access_level``, ``access_key``, ``created_at``) plus ``state`` and
+    ``share_instance_id``.
+    """
+    def _query(sess):
+        query = sa.select(
+            Rule.id, Rule.share_id, Rule.access_type, Rule.access_to,
+            Rule.access_level, Rule.access_key, Rule.created_at,
+            RuleState.state, RuleState.share_instance_id).join(
+            RuleState, RuleState.access_id == Rule.id).join(
+            Instance, sa.and_(Instance.id == RuleState.share_instance_id,
+                              Instance.active.is_(True))).where(
+            Rule.share_id == share_id)
+        if state is not None:
+            states = [state] if isinstance(state, str) else list(state)
+            query = query.where(RuleState.state.in_(states))
+        return list(sess.execute(query.order_by(Rule.created_at)))
+    return db_session.run(_query, session)
+
+
+def share_record(share, instance):
     """What the CLI and Python callers see of a share."""
     return {
-        'id': row.id,
-        'name': row.display_name,
-        'size': row.size,
-        'share_proto': row.share_proto,
-        'backend': row.backend,
-        'status': row.status,
-        'progress': row.progress,
+        'id': share.id,
+        'name': share.display_name,
+        'size': share.size,
+        'share_proto': share.share_proto,
+        'backend': instance.backend,
+        'host': instance.host,
+        'status': instance.status,
+        'progress': instance.progress,
         'export_locations': driver_views.export_locations(
-            row.export_locations),
-        'snapshot_id': row.snapshot_id,
-        'metadata': dict(row.share_metadata or {}),
-        'failure_reason': message_api.failure_detail(row),
-        'created_at': _iso(row.created_at),
-        'updated_at': _iso(row.updated_at),
+            instance.export_locations),
+        'instance_id': instance.id,
+        'snapshot_id': share.snapshot_id,
+        'share_type_id': share.share_type_id,
+        'share_group_id': share.share_group_id,
+        'metadata': dict(share.share_metadata or {}),
+        'failure_reason': message_api.failure_detail_of(
+            message_api.SHARE, share.id, instance.status),
+        'created_at': _iso(share.created_at),
+        'updated_at': _iso(max(filter(None, (share.updated_at,
+                                             instance.updated_at)),
+                               default=None)),
     }
 
 
-def snapshot_record(row):
+def snapshot_record(snapshot, instance):
     return {
-        'id': row.id,
-        'name': row.display_name,
-        'share_id': row.share_id,
-        'size': row.size,
-        'status': row.status,
-        'provider_location': row.provider_location,
+        'id': snapshot.id,
+        'name': snapshot.display_name,
+        'share_id': snapshot.share_id,
+        'size': snapshot.size,
+        'status': instance.status,
+        'progress': instance.progress,
+        'provider_location': instance.provider_location,
         'export_locations': driver_views.export_locations(
-            row.export_locations),
-        'failure_reason': message_api.failure_detail(row),
-        'created_at': _iso(row.created_at),
-        'updated_at': _iso(row.updated_at),
+            instance.export_locations),
+        'instance_id': instance.id,
+        'failure_reason': message_api.failure_detail_of(
+            message_api.SHARE_SNAPSHOT, snapshot.id, instance.status),
+        'created_at': _iso(snapshot.created_at),
+        'updated_at': _iso(max(filter(None, (snapshot.updated_at,
+                                             instance.updated_at)),
+                               default=None)),
     }
 
 
-def rule_record(row):
+def rule_record(rule):
+    """``rule``: a row of ``list_rules``."""
     return {
-        'id': row.id,
-        'share_id': row.share_id,
-        'access_type': row.access_type,
-        'access_to': row.access_to,
-        'access_level': row.access_level,
-        'state': row.state,
-        'created_at': _iso(row.created_at),
+        'id': rule.id,
+        'share_id': rule.share_id,
+        'access_type': rule.access_type,
+        'access_to': rule.access_to,
+        'access_level': rule.access_level,
+        'state': rule.state,
+        'created_at': _iso(rule.created_at),
     }
 
 
@@ -126,16 +220,15 @@ def _iso(value):
 
 
 def no_snapshots_criterion():
-    """SQL: the share has no snapshots (a guard for delete and abandon)."""
-    snapshots = models.ShareSnapshot
-    return ~sa.exists().where(snapshots.share_id == models.Share.id)
+    """SQL, on a share instance: its share has no snapshots."""
+    return ~sa.exists().where(Snapshot.share_id == Instance.share_id)
 
 
 def no_rules_in_transition_criterion():
-    rules = models.ShareAccessRule
+    """SQL, on a share instance: none of its rules is being changed."""
     return ~sa.exists().where(sa.and_(
-        rules.share_id == models.Share.id,
-        rules.state.in_(sorted(constants.ACCESS_TRANSITIONAL_STATES))))
+        RuleState.share_instance_id == Instance.id,
+        RuleState.state.in_(sorted(constants.ACCESS_TRANSITIONAL_STATES))))
 
 
 def transition(model, row_id, expected, values, action, what,
@@ -162,3 +255,68 @@ def transition(model, row_id, expected, values, action, what,
     raise exception.InvalidState(resource=what, id=row_id,
                                  status=current.status, action=action,
                                  expected=' or '.join(expected))
+
+
+def transition_share(share_id, expected, values, action, criteria=(),
+                     session=None, conditions=None):
+    """``transition`` of the share's active instance; returns its id.
+
+    Refusals name the share (the user's id), not the instance.
+    """
+    instance = active_instance(share_id, session=session)
+    try:
+        transition(Instance, instance.id, expected, values, action,
+                   'Share', criteria=criteria, session=session,
+                   conditions=conditions)
+    except exception.InvalidState as e:
+        raise _renamed(e, instance.id, share_id)
+    return instance.id
+
+
+def transition_snapshot(snapshot_id, expected, values, action,
+                        session=None):
+    """``transition`` of the snapshot's instance; returns its id."""
+    instance = snapshot_instance(snapshot_id, session=session)
+    try:
+        transition(SnapshotInstance, instance.id, expected, values, action,
+                   'Share snapshot', session=session)
+    except exception.InvalidState as e:
+        raise _renamed(e, instance.id, snapshot_id)
+    return instance.id
+
+
+def _renamed(error, instance_id, resource_id):
+    """The same refusal, naming the user's resource instead."""
+    if instance_id == resource_id:
+        return error
+    message = str(error).replace(instance_id, resource_id)
+    renamed = type(error).__new__(type(error))
+    exception.StorageManagerException.__init__(renamed, message)
+    return renamed
+
+
+def share_view(share_id, session=None):
+    """Driver view of the share's active instance."""
+    return driver_views.share_view(get_share(share_id, session=session),
+                                   active_instance(share_id,
+                                                   session=session))
+
+
+def snapshot_view(snapshot_id, session=None):
+    """Driver view of the snapshot's instance on the active instance."""
+    snapshot = get_snapshot(snapshot_id, session=session)
+    instance = snapshot_instance(snapshot_id, session=session)
+    share_instance = db_api.get(Instance, instance.share_instance_id,
+                                session=session)
+    return driver_views.snapshot_view(
+        snapshot, instance, get_share(snapshot.share_id, session=session),
+        share_instance)
+
+
+def get_share_record(share_id):
+    return share_record(get_share(share_id), active_instance(share_id))
+
+
+def get_snapshot_record(snapshot_id):
+    return snapshot_record(get_snapshot(snapshot_id),
+                           snapshot_instance(snapshot_id))

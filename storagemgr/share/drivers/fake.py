@@ -245,7 +245,7 @@ class FakeShareDriver(fake_moves.FakeMovesMixin, driver.ShareDriver):
 
     @faultable
     def create_snapshot(self, context, snapshot, share_server=None):
-        share_id = snapshot.get('share_id') or snapshot['share']['id']
+        share_id = snapshot['share']['id']  # the share instance
         share = self._share(share_id)
         self.snapshots.setdefault(snapshot['id'], {
             'share_id': share_id, 'size': share['size'],
@@ -308,7 +308,7 @@ class FakeShareDriver(fake_moves.FakeMovesMixin, driver.ShareDriver):
 
     @faultable
     def manage_existing_snapshot(self, snapshot, driver_options):
-        share_id = snapshot.get('share_id') or snapshot['share']['id']
+        share_id = snapshot['share']['id']  # the share instance
         size = int((driver_options or {}).get('size') or
                    snapshot.get('size') or 1)
         self.snapshots[snapshot['id']] = {'share_id': share_id, 'size': size,

@@ -260,7 +260,7 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
 
     def create_snapshot(self, context, snapshot, share_server=None):
         """Copy the share's tree, as it is now, under the snapshot dir."""
-        share_id = snapshot.get('share_id') or snapshot['share']['id']
+        share_id = snapshot['share']['id']  # the share instance
         source = self._share_path(share_id)
         if not os.path.isdir(source):
             raise exception.ShareResourceNotFound(share_id=share_id)
@@ -304,7 +304,7 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
     def revert_to_snapshot(self, context, snapshot, share_access_rules,
                            snapshot_access_rules, share_server=None):
         """Make the share hold exactly the snapshot's files again."""
-        share_id = snapshot.get('share_id') or snapshot['share']['id']
+        share_id = snapshot['share']['id']  # the share instance
         path = self._share_path(share_id)
         if not os.path.isdir(path):
             raise exception.ShareResourceNotFound(share_id=share_id)
@@ -459,7 +459,7 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
                     snapshot.get('provider_location'))
         path = self._adoptable_path(location, self._snapshot_root,
                                     exception.ManageInvalidShareSnapshot)
-        share_id = snapshot.get('share_id') or snapshot['share']['id']
+        share_id = snapshot['share']['id']  # the share instance
         # Check and record under one lock, so two adopts cannot both win.
         with self.store.locked():
             owner = self._snapshot_owner(path, snapshot['id'])

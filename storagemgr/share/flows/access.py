@@ -12,8 +12,6 @@ rule of the share still in transition goes to ``error``.
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
-from storagemgr.db import api as db_api
-from storagemgr.db.models import share as models
 from storagemgr.share import constants
 from storagemgr.share import driver_views
 from storagemgr.share.flows import base
@@ -31,25 +29,20 @@ _MOVES = ((constants.ACCESS_STATE_QUEUED_TO_APPLY,
 class MarkRulesInTransition(base.ShareTask):
     """Queued rules become applying or denying."""
 
-    def execute(self, apply_ids, deny_ids):
-        for ids, (queued, moving) in zip((apply_ids, deny_ids), _MOVES):
-            for rule_id in ids:
-                db_api.conditional_update(models.ShareAccessRule, rule_id,
-                                          {'state': moving},
-                                          expected={'state': [queued]})
+    def execute(self, share_id, apply_ids, deny_ids):
+        model_updates.move_rules(share_id, zip((apply_ids, deny_ids),
+                                               _MOVES))
 
     def revert(self, share_id, **kwargs):
         set_rules_in_transition_to_error(share_id)
 
 
 def set_rules_in_transition_to_error(share_id):
-    for rule in records.list_rules(
-            share_id, state=sorted(constants.ACCESS_TRANSITIONAL_STATES)):
-        try:
-            db_api.update(models.ShareAccessRule, rule.id,
-                          {'state': constants.ACCESS_STATE_ERROR})
-        except Exception:
-            LOG.exception('Could not set access rule %s to error', rule.id)
+    try:
+        model_updates.rules_in_transition_to_error(share_id)
+    except Exception:
+        LOG.exception('Could not set the access rules of share %s that '
+                      'were in transition to error', share_id)
 
 
 class UpdateAccessOnBackend(base.ShareTask):
@@ -59,7 +52,7 @@ class UpdateAccessOnBackend(base.ShareTask):
 
     def execute(self, share_id, backend, apply_ids, deny_ids):
         driver = self.driver(backend)
-        share = driver_views.share_view(records.get_share(share_id))
+        share = records.share_view(share_id)
         rules = records.list_rules(share_id)
         wanted = [driver_views.access_view(r) for r in rules
                   if r.state in (constants.ACCESS_STATE_ACTIVE,
@@ -103,9 +96,9 @@ class UpdateAccessOnBackend(base.ShareTask):
 
 class RecordAccessUpdates(base.ShareTask):
 
-    def execute(self, access_updates, apply_ids, deny_ids):
-        model_updates.apply_access_updates(access_updates, apply_ids,
-                                           deny_ids)
+    def execute(self, share_id, access_updates, apply_ids, deny_ids):
+        model_updates.apply_access_updates(share_id, access_updates,
+                                           apply_ids, deny_ids)
 
 
 def update_access_flow():

@@ -12,8 +12,12 @@ from taskflow.types import failure as tf_failure
 
 from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
+from storagemgr.db.models import share as models
+from storagemgr import exception
 from storagemgr.flows import common
 from storagemgr.flows import tasks
+from storagemgr.message import api as message_api
+from storagemgr.share import records
 
 LOG = logging.getLogger(__name__)
 
@@ -41,6 +45,33 @@ def failure_detail_data(result):
         return {}
     data = getattr(result.exception, 'detail_data', None)
     return data if isinstance(data, dict) else {}
+
+
+def error_out_share(share_id, status, expected, extra=None, **message):
+    """``error_out`` of the share's active instance.
+
+    The user message is about the share; ``extra``: more instance values.
+    """
+    try:
+        instance_id = records.active_instance(share_id).id
+    except exception.NotFound:
+        return
+    error_out(models.ShareInstance, instance_id, status, expected,
+              extra=extra, message_resource=(message_api.SHARE, share_id),
+              **message)
+
+
+def error_out_snapshot(snapshot_id, status, expected, extra=None,
+                       **message):
+    """``error_out_share`` for a snapshot's instance."""
+    try:
+        instance_id = records.snapshot_instance(snapshot_id).id
+    except exception.NotFound:
+        return
+    error_out(models.ShareSnapshotInstance, instance_id, status, expected,
+              extra=extra,
+              message_resource=(message_api.SHARE_SNAPSHOT, snapshot_id),
+              **message)
 
 
 def error_out(model, resource_id, status, expected, extra=None,

@@ -9,10 +9,9 @@ exception carries in ``detail_data`` are still recorded.
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
-from storagemgr.db.models import share as models
 from storagemgr.driver_returns import ReturnChecker
+from storagemgr.driver_view import DriverView
 from storagemgr.share import constants
-from storagemgr.share import driver_views
 from storagemgr.share.flows import base
 from storagemgr.share import model_updates
 from storagemgr.share import records
@@ -31,6 +30,7 @@ class CreateShareOnBackend(base.ShareTask):
 
     def execute(self, share, backend, snapshot_id):
         driver = self.driver(backend)
+        share = DriverView(share)
         if snapshot_id is None:
             locations = driver.create_share(self.context, share,
                                             share_server=None)
@@ -38,10 +38,8 @@ class CreateShareOnBackend(base.ShareTask):
                     'export_locations': model_updates.check_create_share(
                         driver, locations),
                     'progress': '100%'}
-        snapshot = records.get_snapshot(snapshot_id)
-        parent = records.get_share(snapshot.share_id)
         update = driver.create_share_from_snapshot(
-            self.context, share, driver_views.snapshot_view(snapshot, parent),
+            self.context, share, records.snapshot_view(snapshot_id),
             share_server=None)
         return model_updates.check_create_share_from_snapshot(driver, update)
 
@@ -59,9 +57,10 @@ class CreateShareOnBackend(base.ShareTask):
             except Exception as e:
                 LOG.warning('Ignoring export locations of a failed create: '
                             '%s', e)
-        base.error_out(models.Share, share_id, constants.STATUS_ERROR,
-                       [constants.STATUS_CREATING], extra=extra,
-                       action='create', failures=kwargs.get('flow_failures'))
+        base.error_out_share(share_id, constants.STATUS_ERROR,
+                             [constants.STATUS_CREATING], extra=extra,
+                             action='create',
+                             failures=kwargs.get('flow_failures'))
 
 
 class RecordShareCreated(base.ShareTask):

@@ -9,16 +9,14 @@ error. Any other failure, of any exception class, leaves the share in
 """
 
 from oslo_log import log as logging
-import sqlalchemy as sa
 from taskflow.patterns import linear_flow
 
-from storagemgr.db import api as db_api
-from storagemgr.db.models import share as models
-from storagemgr.db import session as db_session
+from storagemgr.driver_view import DriverView
 from storagemgr import exception
 from storagemgr.share import constants
 from storagemgr.share import driver_views
 from storagemgr.share.flows import base
+from storagemgr.share import model_updates
 from storagemgr.share import records
 
 LOG = logging.getLogger(__name__)
@@ -27,8 +25,8 @@ _DELETING = [constants.STATUS_DELETING]
 
 
 def _error_deleting(share_id, failures=None):
-    base.error_out(models.Share, share_id, constants.STATUS_ERROR_DELETING,
-                   _DELETING, action='delete', failures=failures)
+    base.error_out_share(share_id, constants.STATUS_ERROR_DELETING,
+                         _DELETING, action='delete', failures=failures)
 
 
 class RemoveShareAccess(base.ShareTask):
@@ -39,6 +37,7 @@ class RemoveShareAccess(base.ShareTask):
                  for r in records.list_rules(share_id)]
         if not rules:
             return
+        share = DriverView(share)
         driver = self.driver(backend)
         try:
             try:
@@ -61,7 +60,8 @@ class DeleteShareOnBackend(base.ShareTask):
     def execute(self, share_id, share, backend):
         driver = self.driver(backend)
         try:
-            driver.delete_share(self.context, share, share_server=None)
+            driver.delete_share(self.context, DriverView(share),
+                                share_server=None)
         except exception.ShareResourceNotFound:
             LOG.warning('Share %s was already gone from its backend.',
                         share_id)
@@ -71,18 +71,15 @@ class DeleteShareOnBackend(base.ShareTask):
 
 
 class ForgetShare(base.ShareTask):
-    """Delete the share's rows (its access rules, then the share)."""
+    """Delete the share's rows: instances, access rules, the share."""
+
+    def __init__(self, keep_private_data=False, **kwargs):
+        super().__init__(**kwargs)
+        self.keep_private_data = keep_private_data
 
     def execute(self, share_id):
-        forget_share(share_id)
-
-
-def forget_share(share_id):
-    """Delete a share's access rules and its row, in one transaction."""
-    rules = models.ShareAccessRule
-    with db_session.session_scope() as session:
-        session.execute(sa.delete(rules).where(rules.share_id == share_id))
-        db_api.delete(models.Share, share_id, session=session)
+        model_updates.forget_share(
+            share_id, keep_private_data=self.keep_private_data)
 
 
 def delete_share_flow():

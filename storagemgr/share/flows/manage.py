@@ -11,16 +11,12 @@ Unmanaging never touches the data on the backend.
 
 from taskflow.patterns import linear_flow
 
-from storagemgr.db.models import share as models
 from storagemgr.share import constants
-from storagemgr.share import driver_views
 from storagemgr.share.flows import base
 from storagemgr.share.flows import delete as delete_flows
 from storagemgr.share.flows import snapshot as snapshot_flows
 from storagemgr.share import model_updates
 from storagemgr.share import records
-
-_MANAGE_ERROR = {'size': 0}
 
 
 class ManageShareOnBackend(base.ShareTask):
@@ -29,14 +25,14 @@ class ManageShareOnBackend(base.ShareTask):
 
     def execute(self, share_id, backend, driver_options):
         driver = self.driver(backend)
-        share = driver_views.share_view(records.get_share(share_id))
-        update = driver.manage_existing(share, dict(driver_options or {}))
+        update = driver.manage_existing(records.share_view(share_id),
+                                        dict(driver_options or {}))
         return model_updates.check_manage_share(driver, update)
 
     def revert(self, share_id, **kwargs):
-        base.error_out(models.Share, share_id, constants.STATUS_MANAGE_ERROR,
-                       [constants.STATUS_MANAGING], extra=_MANAGE_ERROR,
-                       action='adopt', failures=kwargs.get('flow_failures'))
+        base.error_out_share(share_id, constants.STATUS_MANAGE_ERROR,
+                             [constants.STATUS_MANAGING], action='adopt',
+                             failures=kwargs.get('flow_failures'))
 
 
 class RecordShareManaged(base.ShareTask):
@@ -48,14 +44,12 @@ class RecordShareManaged(base.ShareTask):
 class UnmanageShareOnBackend(base.ShareTask):
 
     def execute(self, share_id, backend):
-        share = driver_views.share_view(records.get_share(share_id))
-        self.driver(backend).unmanage(share)
+        self.driver(backend).unmanage(records.share_view(share_id))
 
     def revert(self, share_id, **kwargs):
-        base.error_out(models.Share, share_id,
-                       constants.STATUS_UNMANAGE_ERROR,
-                       [constants.STATUS_UNMANAGING],
-                       action='abandon', failures=kwargs.get('flow_failures'))
+        base.error_out_share(share_id, constants.STATUS_UNMANAGE_ERROR,
+                             [constants.STATUS_UNMANAGING], action='abandon',
+                             failures=kwargs.get('flow_failures'))
 
 
 class ManageSnapshotOnBackend(base.ShareTask):
@@ -64,17 +58,16 @@ class ManageSnapshotOnBackend(base.ShareTask):
 
     def execute(self, snapshot_id, backend, driver_options):
         driver = self.driver(backend)
-        view = snapshot_flows.snapshot_view(snapshot_id)
+        view = records.snapshot_view(snapshot_id)
         update = driver.manage_existing_snapshot(
             view, dict(driver_options or {}))
         return model_updates.check_manage_snapshot(driver, update,
                                                    view['share_size'])
 
     def revert(self, snapshot_id, **kwargs):
-        base.error_out(models.ShareSnapshot, snapshot_id,
-                       constants.STATUS_MANAGE_ERROR,
-                       [constants.STATUS_MANAGING], extra=_MANAGE_ERROR,
-                       action='adopt', failures=kwargs.get('flow_failures'))
+        base.error_out_snapshot(snapshot_id, constants.STATUS_MANAGE_ERROR,
+                                [constants.STATUS_MANAGING], action='adopt',
+                                failures=kwargs.get('flow_failures'))
 
 
 class RecordSnapshotManaged(base.ShareTask):
@@ -87,13 +80,13 @@ class UnmanageSnapshotOnBackend(base.ShareTask):
 
     def execute(self, snapshot_id, backend):
         self.driver(backend).unmanage_snapshot(
-            snapshot_flows.snapshot_view(snapshot_id))
+            records.snapshot_view(snapshot_id))
 
     def revert(self, snapshot_id, **kwargs):
-        base.error_out(models.ShareSnapshot, snapshot_id,
-                       constants.STATUS_UNMANAGE_ERROR,
-                       [constants.STATUS_UNMANAGING],
-                       action='abandon', failures=kwargs.get('flow_failures'))
+        base.error_out_snapshot(snapshot_id, constants.STATUS_UNMANAGE_ERROR,
+                                [constants.STATUS_UNMANAGING],
+                                action='abandon',
+                                failures=kwargs.get('flow_failures'))
 
 
 def manage_share_flow():
@@ -104,7 +97,10 @@ def manage_share_flow():
 
 def unmanage_share_flow():
     flow = linear_flow.Flow('unmanage_share')
-    flow.add(UnmanageShareOnBackend(), delete_flows.ForgetShare())
+    # The driver's private data stays: adopting the share again may need
+    # it (the reference's dummy driver keeps the export there).
+    flow.add(UnmanageShareOnBackend(),
+             delete_flows.ForgetShare(keep_private_data=True))
     return flow
 
 
@@ -116,5 +112,6 @@ def manage_snapshot_flow():
 
 def unmanage_snapshot_flow():
     flow = linear_flow.Flow('unmanage_share_snapshot')
-    flow.add(UnmanageSnapshotOnBackend(), snapshot_flows.ForgetSnapshot())
+    flow.add(UnmanageSnapshotOnBackend(),
+             snapshot_flows.ForgetSnapshot(keep_private_data=True))
     return flow

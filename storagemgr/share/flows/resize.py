@@ -10,10 +10,8 @@ untouched, the caller told why; any other failure leaves it in
 
 from taskflow.patterns import linear_flow
 
-from storagemgr.db.models import share as models
 from storagemgr import exception
 from storagemgr.share import constants
-from storagemgr.share import driver_views
 from storagemgr.share.flows import base
 from storagemgr.share import model_updates
 from storagemgr.share import records
@@ -26,21 +24,20 @@ SHRINK_REFUSALS = (exception.ShareShrinkingPossibleDataLoss,
 class ExtendShareOnBackend(base.ShareTask):
 
     def execute(self, share_id, backend, new_size):
-        share = driver_views.share_view(records.get_share(share_id))
+        share = records.share_view(share_id)
         self.driver(backend).extend_share(share, new_size,
                                           share_server=None)
 
     def revert(self, share_id, **kwargs):
-        base.error_out(models.Share, share_id,
-                       constants.STATUS_EXTENDING_ERROR,
-                       [constants.STATUS_EXTENDING],
-                       action='extend', failures=kwargs.get('flow_failures'))
+        base.error_out_share(share_id, constants.STATUS_EXTENDING_ERROR,
+                             [constants.STATUS_EXTENDING], action='extend',
+                             failures=kwargs.get('flow_failures'))
 
 
 class ShrinkShareOnBackend(base.ShareTask):
 
     def execute(self, share_id, backend, new_size):
-        share = driver_views.share_view(records.get_share(share_id))
+        share = records.share_view(share_id)
         self.driver(backend).shrink_share(share, new_size,
                                           share_server=None)
 
@@ -49,9 +46,9 @@ class ShrinkShareOnBackend(base.ShareTask):
             status = constants.STATUS_AVAILABLE
         else:
             status = constants.STATUS_SHRINKING_ERROR
-        base.error_out(models.Share, share_id, status,
-                       [constants.STATUS_SHRINKING],
-                       action='shrink', failures=kwargs.get('flow_failures'))
+        base.error_out_share(share_id, status, [constants.STATUS_SHRINKING],
+                             action='shrink',
+                             failures=kwargs.get('flow_failures'))
 
 
 class RecordExtended(base.ShareTask):

@@ -9,22 +9,13 @@ Create: a driver failure or a malformed return leaves the snapshot in
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
-from storagemgr.db import api as db_api
-from storagemgr.db.models import share as models
 from storagemgr import exception
 from storagemgr.share import constants
-from storagemgr.share import driver_views
 from storagemgr.share.flows import base
 from storagemgr.share import model_updates
 from storagemgr.share import records
 
 LOG = logging.getLogger(__name__)
-
-
-def snapshot_view(snapshot_id):
-    snapshot = records.get_snapshot(snapshot_id)
-    return driver_views.snapshot_view(
-        snapshot, records.get_share(snapshot.share_id))
 
 
 class CreateSnapshotOnBackend(base.ShareTask):
@@ -34,14 +25,14 @@ class CreateSnapshotOnBackend(base.ShareTask):
     def execute(self, snapshot_id, backend):
         driver = self.driver(backend)
         update = driver.create_snapshot(self.context,
-                                        snapshot_view(snapshot_id),
+                                        records.snapshot_view(snapshot_id),
                                         share_server=None)
         return model_updates.check_snapshot_update(driver, update)
 
     def revert(self, snapshot_id, **kwargs):
-        base.error_out(models.ShareSnapshot, snapshot_id,
-                       constants.STATUS_ERROR, [constants.STATUS_CREATING],
-                       action='create', failures=kwargs.get('flow_failures'))
+        base.error_out_snapshot(snapshot_id, constants.STATUS_ERROR,
+                                [constants.STATUS_CREATING], action='create',
+                                failures=kwargs.get('flow_failures'))
 
 
 class RecordSnapshotCreated(base.ShareTask):
@@ -55,23 +46,29 @@ class DeleteSnapshotOnBackend(base.ShareTask):
     def execute(self, snapshot_id, backend):
         driver = self.driver(backend)
         try:
-            driver.delete_snapshot(self.context, snapshot_view(snapshot_id),
+            driver.delete_snapshot(self.context,
+                                   records.snapshot_view(snapshot_id),
                                    share_server=None)
         except exception.SnapshotResourceNotFound:
             LOG.warning('Share snapshot %s was already gone from its '
                         'backend.', snapshot_id)
 
     def revert(self, snapshot_id, **kwargs):
-        base.error_out(models.ShareSnapshot, snapshot_id,
-                       constants.STATUS_ERROR_DELETING,
-                       [constants.STATUS_DELETING],
-                       action='delete', failures=kwargs.get('flow_failures'))
+        base.error_out_snapshot(snapshot_id, constants.STATUS_ERROR_DELETING,
+                                [constants.STATUS_DELETING], action='delete',
+                                failures=kwargs.get('flow_failures'))
 
 
 class ForgetSnapshot(base.ShareTask):
+    """Delete the snapshot's rows (and the driver's data about it)."""
+
+    def __init__(self, keep_private_data=False, **kwargs):
+        super().__init__(**kwargs)
+        self.keep_private_data = keep_private_data
 
     def execute(self, snapshot_id):
-        db_api.delete(models.ShareSnapshot, snapshot_id)
+        model_updates.forget_snapshot(
+            snapshot_id, keep_private_data=self.keep_private_data)
 
 
 def create_snapshot_flow():

@@ -156,10 +156,23 @@ class ErrorOutTestCase(base.TestCase):
     """flows.common.error_out records the message after the status."""
 
     def _share(self, status='creating'):
+        """A share and its instance; returns the instance id.
+
+        Failures are written on the instance and told about the share
+        (``message_resource``), as the share flows do.
+        """
         from storagemgr.db import api as db_api
-        return db_api.create(share_models.Share, {
-            'size': 1, 'share_proto': 'NFS', 'backend': 'b',
+        share = db_api.create(share_models.Share, {
+            'size': 1, 'share_proto': 'NFS'})
+        self.share_id = share.id
+        return db_api.create(share_models.ShareInstance, {
+            'share_id': share.id, 'host': 'h@b#p', 'backend': 'b',
             'status': status}).id
+
+    def _error_out(self, instance_id, *args, **kwargs):
+        return common.error_out(
+            share_models.ShareInstance, instance_id, *args,
+            message_resource=('share', self.share_id), **kwargs)
 
     def _failures(self, text='no space left'):
         from taskflow.types import failure
@@ -170,34 +183,34 @@ class ErrorOutTestCase(base.TestCase):
 
     def test_message_with_the_reason_of_the_failure(self):
         share_id = self._share()
-        self.assertTrue(common.error_out(
-            share_models.Share, share_id, 'error', expected=['creating'],
+        self.assertTrue(self._error_out(
+            share_id, 'error', expected=['creating'],
             action='create', failures=self._failures()))
         [message] = message_api.list()
-        self.assertEqual(('share', share_id, 'create',
+        self.assertEqual(('share', self.share_id, 'create',
                           'OSError: no space left'),
                          (message['resource_type'], message['resource_id'],
                           message['action'], message['detail']))
 
     def test_no_message_when_the_row_moved_on(self):
         share_id = self._share('available')
-        self.assertFalse(common.error_out(
-            share_models.Share, share_id, 'error', expected=['creating'],
+        self.assertFalse(self._error_out(
+            share_id, 'error', expected=['creating'],
             action='create', detail='late revert'))
         self.assertEqual([], message_api.list())
 
     def test_no_message_without_an_action(self):
         share_id = self._share()
-        common.error_out(share_models.Share, share_id, 'error',
-                         expected=['creating'])
+        self._error_out(share_id, 'error', expected=['creating'])
         self.assertEqual([], message_api.list())
 
     def test_status_written_even_if_the_message_is_not(self):
         share_id = self._share()
         with mock.patch.object(message_api.db_api, 'create',
                                side_effect=db_exc.DBError('full')):
-            self.assertTrue(common.error_out(
-                share_models.Share, share_id, 'error',
+            self.assertTrue(self._error_out(
+                share_id, 'error',
                 expected=['creating'], action='create', detail='boom'))
         from storagemgr.share import records
-        self.assertEqual('error', records.get_share(share_id).status)
+        self.assertEqual('error',
+                         records.active_instance(self.share_id).status)

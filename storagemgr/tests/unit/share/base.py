@@ -2,6 +2,7 @@
 
 from storagemgr.backend import process_registry
 from storagemgr.db.models import share as models
+from storagemgr import driver_view
 from storagemgr.share import api as share_api
 from storagemgr.share import constants
 from storagemgr.share import records
@@ -44,13 +45,41 @@ class ShareTestCase(base.TestCase):
         self.driver.set_fault(method, **kwargs)
 
     def share_row(self, share_id):
-        return records.get_share(share_id)
+        """The share as callers see it, with attribute access."""
+        return driver_view.DriverView(records.get_share_record(share_id))
+
+    def backend_share(self, share_id):
+        """The fake driver's record of the share (by instance id)."""
+        return self.driver.shares[self.instance_id(share_id)]
+
+    def instance_id(self, share_id):
+        """The id the driver knows the share by (its active instance)."""
+        return records.active_instance(share_id).id
 
     def status_of(self, share_id):
-        return records.get_share(share_id).status
+        return records.active_instance(share_id).status
 
     def snapshot_status(self, snapshot_id):
-        return records.get_snapshot(snapshot_id).status
+        return records.snapshot_instance(snapshot_id).status
+
+    def shares(self):
+        """Every share as callers see it (attribute access)."""
+        return [driver_view.DriverView(records.share_record(s, i))
+                for s, i in records.list_shares()]
+
+    def snapshots(self):
+        return [driver_view.DriverView(records.snapshot_record(s, i))
+                for s, i in records.list_snapshots()]
+
+    def force_share_status(self, share_id, status, expected='available'):
+        """Put a share's active instance in ``status`` (test set-up)."""
+        records.transition_share(share_id, [expected], {'status': status},
+                                 'test')
+
+    def force_snapshot_status(self, snapshot_id, status,
+                              expected='available'):
+        records.transition_snapshot(snapshot_id, [expected],
+                                    {'status': status}, 'test')
 
     def make_share(self, size=1, name=None):
         return self.api.create('NFS', size, name=name)
@@ -59,18 +88,19 @@ class ShareTestCase(base.TestCase):
         return self.api.create_snapshot(share_id, name=name)
 
     def assertNoTransitionalRows(self):
-        for share in records.list_shares():
-            self.assertNotIn(share.status, constants.TRANSITIONAL_STATUSES,
+        for share, instance in records.list_shares():
+            self.assertNotIn(instance.status,
+                             constants.TRANSITIONAL_STATUSES,
                              'share %s' % share.id)
-        for snapshot in records.list_snapshots():
-            self.assertNotIn(snapshot.status,
+        for snapshot, instance in records.list_snapshots():
+            self.assertNotIn(instance.status,
                              constants.TRANSITIONAL_STATUSES,
                              'snapshot %s' % snapshot.id)
 
     def only_share(self):
         shares = records.list_shares()
         self.assertEqual(1, len(shares))
-        return shares[0]
+        return self.share_row(shares[0][0].id)
 
     def count(self, model=models.Share):
         return len(records.list_shares()) if model is models.Share else \

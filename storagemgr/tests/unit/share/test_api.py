@@ -31,8 +31,8 @@ class CreateShareTestCase(base.ShareTestCase):
         location = share['export_locations'][0]
         self.assertEqual({'path', 'is_admin_only', 'metadata'},
                          set(location))
-        self.assertIn(share['id'], location['path'])
-        self.assertIn(share['id'], self.driver.shares)
+        self.assertIn(share['instance_id'], location['path'])
+        self.assertIn(share['instance_id'], self.driver.shares)
         self.assertEqual(share, self.api.get('data'))
 
     def test_default_backend_is_the_only_one(self):
@@ -112,9 +112,7 @@ class CreateFromSnapshotTestCase(base.ShareTestCase):
                           snapshot_id='s1')
 
     def test_snapshot_not_available_refused(self):
-        records.transition(records.models.ShareSnapshot,
-                           self.snapshot['id'], ['available'],
-                           {'status': 'deleting'}, 'test', 'Snapshot')
+        self.force_snapshot_status(self.snapshot['id'], 'deleting')
         self.assertRaises(exception.InvalidState, self.api.create, 'NFS', 2,
                           snapshot_id='s1')
         self.assertEqual(1, len(records.list_shares()))
@@ -137,7 +135,7 @@ class CreateFromSnapshotTestCase(base.ShareTestCase):
                                     snapshot_id='s1')
         self.assertIn('create_share_from_snapshot', str(err))
         self.assertIn('FakeShareDriver', str(err))
-        share = [s for s in records.list_shares() if s.snapshot_id][0]
+        share = [s for s in self.shares() if s.snapshot_id][0]
         self.assertEqual('error', share.status)
 
     def test_fake_malformed_return(self):
@@ -150,7 +148,7 @@ class CreateFromSnapshotTestCase(base.ShareTestCase):
         self.fault('create_share_from_snapshot', raise_=failure)
         self.assertRaises(FAILED, self.api.create, 'NFS', 2,
                           snapshot_id='s1')
-        share = [s for s in records.list_shares() if s.snapshot_id][0]
+        share = [s for s in self.shares() if s.snapshot_id][0]
         self.assertEqual('error', share.status)
         self.assertEqual('available', self.snapshot_status(
             self.snapshot['id']))
@@ -165,7 +163,7 @@ class DeleteShareTestCase(base.ShareTestCase):
         self.api.delete('gone')
         self.assertEqual([], records.list_shares())
         self.assertEqual([], records.list_rules(share['id']))
-        self.assertNotIn(share['id'], self.driver.shares)
+        self.assertNotIn(share['instance_id'], self.driver.shares)
         self.assertRaises(exception.NotFound, self.api.get, share['id'])
 
     def test_delete_with_snapshots_refused_and_unchanged(self):
@@ -215,8 +213,7 @@ class DeleteShareTestCase(base.ShareTestCase):
     @ddt.data('creating', 'deleting', 'extending', 'manage_starting')
     def test_busy_share_refused(self, status):
         share = self.make_share()
-        records.transition(records.models.Share, share['id'],
-                           ['available'], {'status': status}, 't', 'Share')
+        self.force_share_status(share['id'], status, 'available')
         err = self.assertRaises(exception.InvalidState, self.api.delete,
                                 share['id'])
         self.assertIn(status, str(err))
@@ -245,7 +242,7 @@ class ResizeTestCase(base.ShareTestCase):
     def test_extend(self):
         share = self.api.resize(self.share_id, '6')
         self.assertEqual((6, 'available'), (share['size'], share['status']))
-        self.assertEqual(6, self.driver.shares[self.share_id]['size'])
+        self.assertEqual(6, self.backend_share(self.share_id)['size'])
 
     def test_shrink(self):
         share = self.api.resize(self.share_id, 2)
@@ -259,7 +256,7 @@ class ResizeTestCase(base.ShareTestCase):
         self.assertEqual(('extending_error', 4), (row.status, row.size))
 
     def test_shrink_possible_data_loss_stays_available(self):
-        self.driver.set_used_size(self.share_id, 3)
+        self.driver.set_used_size(self.instance_id(self.share_id), 3)
         err = self.assertRaises(exception.InvalidShare, self.api.resize,
                                 self.share_id, 2)
         self.assertIn('still available', str(err))
@@ -287,8 +284,7 @@ class ResizeTestCase(base.ShareTestCase):
 
     @ddt.data('error', 'creating', 'extending_error', 'deleting')
     def test_resize_refused_unless_available(self, status):
-        records.transition(records.models.Share, self.share_id,
-                           ['available'], {'status': status}, 't', 'Share')
+        self.force_share_status(self.share_id, status, 'available')
         self.assertRaises(exception.InvalidState, self.api.resize,
                           self.share_id, 8)
         row = self.share_row(self.share_id)
@@ -302,15 +298,15 @@ class RevertTestCase(base.ShareTestCase):
     def setUp(self):
         super().setUp()
         self.share_id = self.make_share(size=2)['id']
-        self.driver.shares[self.share_id]['content'] = {'f': 'before'}
+        self.backend_share(self.share_id)['content'] = {'f': 'before'}
         self.snapshot_id = self.make_snapshot(self.share_id)['id']
-        self.driver.shares[self.share_id]['content'] = {'f': 'after'}
+        self.backend_share(self.share_id)['content'] = {'f': 'after'}
 
     def test_revert(self):
         self.api.resize(self.share_id, 3)
         share = self.api.revert(self.snapshot_id)
         self.assertEqual({'f': 'before'},
-                         self.driver.shares[self.share_id]['content'])
+                         self.backend_share(self.share_id)['content'])
         self.assertEqual(('available', 2), (share['status'], share['size']))
         self.assertEqual('available', self.snapshot_status(
             self.snapshot_id))
@@ -331,9 +327,7 @@ class RevertTestCase(base.ShareTestCase):
         self.assertEqual('available', self.status_of(self.share_id))
 
     def test_share_busy_refused(self):
-        records.transition(records.models.Share, self.share_id,
-                           ['available'], {'status': 'extending'}, 't',
-                           'Share')
+        self.force_share_status(self.share_id, 'extending', 'available')
         self.assertRaises(exception.InvalidState, self.api.revert,
                           self.snapshot_id)
         self.assertEqual('available', self.snapshot_status(

@@ -21,7 +21,8 @@ class ManageShareTestCase(base.ShareTestCase):
         share = self.manage(driver_options={'size': '7'})
         self.assertEqual(('available', 7), (share['status'], share['size']))
         # The driver's export locations replace the user's.
-        self.assertIn(share['id'], share['export_locations'][0]['path'])
+        self.assertIn(share['instance_id'],
+                      share['export_locations'][0]['path'])
 
     def test_missing_size_is_manage_error(self):
         self.fault('manage_existing', return_='missing_size')
@@ -118,7 +119,7 @@ class ManageSnapshotTestCase(base.ShareTestCase):
         self.fault('manage_existing_snapshot', return_='malformed')
         self.assertRaises(exception.InvalidDriverReturn,
                           self.api.manage_snapshot, self.share_id, '/s')
-        self.assertEqual('manage_error', records.list_snapshots()[0].status)
+        self.assertEqual('manage_error', self.snapshots()[0].status)
 
     @ddt.data('storagemgr.exception.ManageInvalidShareSnapshot',
               *base.DRIVER_FAILURES)
@@ -126,7 +127,7 @@ class ManageSnapshotTestCase(base.ShareTestCase):
         self.fault('manage_existing_snapshot', raise_=failure)
         self.assertRaises(FAILED, self.api.manage_snapshot,
                           self.share_id, '/s')
-        self.assertEqual('manage_error', records.list_snapshots()[0].status)
+        self.assertEqual('manage_error', self.snapshots()[0].status)
 
     @ddt.data('storagemgr.exception.UnmanageInvalidShareSnapshot',
               *base.DRIVER_FAILURES)

@@ -23,7 +23,7 @@ class SnapshotTestCase(base.ShareTestCase):
         snapshot = self.api.create_snapshot('parent', name='snap')
         self.assertEqual('available', snapshot['status'])
         self.assertEqual(3, snapshot['size'])
-        self.assertEqual('fake-snapshot-%s' % snapshot['id'],
+        self.assertEqual('fake-snapshot-%s' % snapshot['instance_id'],
                          snapshot['provider_location'])
         self.assertEqual([snapshot], self.api.list_snapshots('parent'))
         self.assertEqual(snapshot, self.api.get_snapshot('snap'))
@@ -32,7 +32,7 @@ class SnapshotTestCase(base.ShareTestCase):
     def test_create_failure_sets_error(self, failure):
         self.fault('create_snapshot', raise_=failure)
         self.assertRaises(FAILED, self.make_snapshot, self.share_id)
-        snapshot = records.list_snapshots()[0]
+        snapshot = self.snapshots()[0]
         self.assertEqual('error', snapshot.status)
         self.assertEqual('available', self.status_of(self.share_id))
 
@@ -42,7 +42,7 @@ class SnapshotTestCase(base.ShareTestCase):
         err = self.assertRaises(exception.InvalidDriverReturn,
                                 self.make_snapshot, self.share_id)
         self.assertIn('create_snapshot', str(err))
-        self.assertEqual('error', records.list_snapshots()[0].status)
+        self.assertEqual('error', self.snapshots()[0].status)
 
     @ddt.unpack
     @ddt.data(('error_status', 'error'), ('none', 'available'),
@@ -59,8 +59,7 @@ class SnapshotTestCase(base.ShareTestCase):
 
     @ddt.data('creating', 'deleting', 'error', 'extending')
     def test_share_not_available_refused(self, status):
-        records.transition(records.models.Share, self.share_id,
-                           ['available'], {'status': status}, 't', 'Share')
+        self.force_share_status(self.share_id, status, 'available')
         self.assertRaises(exception.InvalidState, self.make_snapshot,
                           self.share_id)
         self.assertEqual([], records.list_snapshots())
@@ -95,8 +94,7 @@ class SnapshotTestCase(base.ShareTestCase):
     @ddt.data('creating', 'deleting', 'restoring', 'manage_starting')
     def test_delete_busy_refused(self, status):
         snapshot = self.make_snapshot(self.share_id)
-        records.transition(records.models.ShareSnapshot, snapshot['id'],
-                           ['available'], {'status': status}, 't', 'S')
+        self.force_snapshot_status(snapshot['id'], status, 'available')
         self.assertRaises(exception.InvalidState, self.api.delete_snapshot,
                           snapshot['id'])
         self.assertEqual(status, self.snapshot_status(snapshot['id']))

@@ -60,8 +60,9 @@ class ClaimWithFlowTestCase(base.ShareTestCase):
     def test_condition_refusal_names_the_condition(self):
         share = self.make_share()
         rule = self.api.allow_access(share['id'], 'ip', '10.0.0.1')
-        db_api.update(base.models.ShareAccessRule, rule['id'],
-                      {'state': constants.ACCESS_STATE_QUEUED_TO_APPLY})
+        db_api.update(base.models.ShareInstanceAccessRule, db_api.get_by(
+            base.models.ShareInstanceAccessRule, access_id=rule['id']).id,
+            {'state': constants.ACCESS_STATE_QUEUED_TO_APPLY})
         error = self.assertRaises(exception.InvalidState, self.api.delete,
                                   share['id'])
         # Before: "is available; delete needs it to be available".
@@ -127,8 +128,8 @@ class RevertRaceTestCase(base.ShareTestCase):
         first = self.make_snapshot(share['id'])
         real = records.list_snapshots
 
-        def snapshot_lands_after_the_read(**filters):
-            rows = real(**filters)
+        def snapshot_lands_after_the_read(*args, **filters):
+            rows = real(*args, **filters)
             self.make_snapshot(share['id'])  # a concurrent snapshot
             return rows
 

@@ -5,7 +5,6 @@ import threading
 import ddt
 
 from storagemgr import exception
-from storagemgr.share import records
 from storagemgr.tests.unit.share import base
 
 
@@ -61,5 +60,5 @@ class ConcurrentTransitionsTestCase(base.ShareTestCase):
         outcomes = self.race(*calls)
         self.assertEqual(['ok', 'refused'], sorted(outcomes), outcomes)
         self.assertNoTransitionalRows()
-        for row in records.list_shares():
+        for row in self.shares():
             self.assertEqual('available', row.status)

@@ -18,7 +18,7 @@ class EnsureTestCase(base.ShareTestCase):
         self.kept = self.make_share()
         self.lost = self.make_share()
         # The backend lost one share (a restart of the fake loses all).
-        del self.driver.shares[self.lost['id']]
+        del self.driver.shares[self.instance_id(self.lost['id'])]
         self.registry = process_registry.get_registry()
         self.manager = service_manager.Manager(self.registry)
 

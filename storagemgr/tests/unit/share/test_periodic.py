@@ -69,7 +69,7 @@ class PollCreatingFromSnapshotTestCase(base.ShareTestCase):
                               if 'share' in k})
 
     def test_unknown_backend_is_skipped(self):
-        records.transition(records.models.Share, self.share['id'],
-                           ['creating_from_snapshot'], {'backend': 'gone'},
-                           't', 'Share')
+        records.transition_share(self.share['id'],
+                                 ['creating_from_snapshot'],
+                                 {'backend': 'gone'}, 't')
         self.assertEqual(0, self.poll())
