@@ -1,0 +1,134 @@
+"""Share instances: placement on a pool, driver views, ensure."""
+
+from unittest import mock
+
+from storagemgr.backend import process_registry
+from storagemgr.db import api as db_api
+from storagemgr.db.models import share as models
+from storagemgr import driver_view
+from storagemgr.share import api as share_api
+from storagemgr.share import ensure
+from storagemgr.share import records
+from storagemgr.tests.unit.share import base
+
+
+class PlacementTestCase(base.ShareTestCase):
+
+    def test_host_names_host_backend_and_pool(self):
+        share = self.make_share()
+        pools = self.driver.get_share_stats()['pools']
+        best = max(pools, key=share_api._free_space)['pool_name']
+        self.assertEqual('test-host@%s#%s' % (base.BACKEND, best),
+                         share['host'])
+        self.assertEqual(base.BACKEND, share['backend'])
+
+    def test_pool_with_most_free_space_wins(self):
+        backend = process_registry.get_backend(base.BACKEND, 'share')
+        backend.stats = {'pools': [
+            {'pool_name': 'small', 'free_capacity_gb': 10},
+            {'pool_name': 'big', 'free_capacity_gb': 500},
+            {'pool_name': 'thin', 'free_capacity_gb': 'unknown'}]}
+        self.assertEqual('thin', share_api._pool_of(backend))
+        backend.stats['pools'].pop()
+        self.assertEqual('big', share_api._pool_of(backend))
+
+    def test_backend_without_pools_is_one_pool(self):
+        backend = process_registry.get_backend(base.BACKEND, 'share')
+        backend.stats = {'share_backend_name': 'gold'}
+        self.assertEqual('gold', share_api._pool_of(backend))
+
+    def test_share_from_snapshot_lives_where_the_snapshot_does(self):
+        share = self.make_share()
+        snapshot = self.make_snapshot(share['id'])
+        clone = self.api.create('NFS', 1, snapshot_id=snapshot['id'])
+        self.assertEqual(share['host'], clone['host'])
+        self.assertNotEqual(share['instance_id'], clone['instance_id'])
+
+
+class DriverViewTestCase(base.ShareTestCase):
+    """What a Manila driver reads from a share and a snapshot."""
+
+    def test_share_view_is_the_active_instance(self):
+        share = self.make_share(name='data')
+        view = records.share_view(share['id'])
+        self.assertIsInstance(view, driver_view.DriverView)
+        self.assertEqual((share['instance_id'], share['id']),
+                         (view['id'], view.share_id))
+        self.assertEqual('share-%s' % share['instance_id'], view.name)
+        self.assertEqual(share['host'], view['host'])
+        for key in ('size', 'share_proto', 'export_locations',
+                    'export_location', 'share_server_id',
+                    'share_network_id', 'share_type_id',
+                    'availability_zone', 'replica_state', 'status'):
+            self.assertIn(key, view)
+        self.assertEqual(view.export_locations[0].path,
+                         view.export_location)
+
+    def test_name_template_is_configurable(self):
+        self.flags(share_name_template='vol_%s')
+        share = self.make_share()
+        self.assertEqual('vol_%s' % share['instance_id'],
+                         records.share_view(share['id']).name)
+
+    def test_snapshot_view_names_both_instances(self):
+        share = self.make_share()
+        snapshot = self.make_snapshot(share['id'])
+        view = records.snapshot_view(snapshot['id'])
+        self.assertEqual((snapshot['instance_id'], snapshot['id'],
+                          share['instance_id'], share['id']),
+                         (view.id, view.snapshot_id, view.share_instance_id,
+                          view.share_id))
+        self.assertEqual(share['instance_id'], view.share.id)
+        self.assertEqual(view.share, view.share_instance)
+        self.assertEqual('share-snapshot-%s' % snapshot['instance_id'],
+                         view.name)
+        self.assertEqual(view.share.name, view.share_name)
+        self.assertEqual(snapshot['provider_location'],
+                         view.provider_location)
+
+
+class RecordTestCase(base.ShareTestCase):
+
+    def test_show_keeps_its_keys_and_gains_host(self):
+        share = self.api.get(self.make_share()['id'])
+        for key in ('id', 'name', 'size', 'share_proto', 'backend',
+                    'status', 'export_locations', 'host', 'instance_id'):
+            self.assertIn(key, share)
+
+    def test_each_share_has_one_active_instance(self):
+        share = self.make_share()
+        instances = db_api.query(models.ShareInstance, share_id=share['id'])
+        self.assertEqual([True], [i.active for i in instances])
+
+    def test_delete_removes_instances_and_rule_states(self):
+        share = self.make_share()
+        self.api.allow_access(share['id'], 'ip', '10.0.0.1')
+        self.api.delete(share['id'])
+        self.assertEqual([], db_api.query(models.ShareInstance))
+        self.assertEqual([], db_api.query(models.ShareInstanceAccessRule))
+        self.assertEqual([], db_api.query(models.ShareAccessRule))
+
+
+class EnsurePoolTestCase(base.ShareTestCase):
+    """Instances from an upgraded database get their pool at ensure."""
+
+    def test_missing_pool_is_filled_in_from_the_driver(self):
+        share = self.make_share()
+        instance = records.active_instance(share['id'])
+        db_api.update(models.ShareInstance, instance.id,
+                      {'host': 'test-host@%s' % base.BACKEND})
+        with mock.patch.object(self.driver, 'get_pool',
+                               return_value='p9') as get_pool:
+            ensure.ensure_backend_shares(self.api.context, base.BACKEND,
+                                         self.driver)
+        self.assertEqual(share['instance_id'], get_pool.call_args[0][0].id)
+        self.assertEqual('test-host@%s#p9' % base.BACKEND,
+                         self.api.get(share['id'])['host'])
+
+    def test_host_with_a_pool_is_left_alone(self):
+        share = self.make_share()
+        with mock.patch.object(self.driver, 'get_pool') as get_pool:
+            ensure.ensure_backend_shares(self.api.context, base.BACKEND,
+                                         self.driver)
+        get_pool.assert_not_called()
+        self.assertEqual(share['host'], self.api.get(share['id'])['host'])
