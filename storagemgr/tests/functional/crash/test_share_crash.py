@@ -58,6 +58,19 @@ NEW_RULE = '192.0.2.10'
 OLD_RULE = '198.51.100.0/24'
 
 
+# What the user sees of each resource: the row with its active instance's
+# status, backend and locations (and the instance id the backend uses).
+_SHARES = ('SELECT s.*, i.id AS instance_id, i.backend, i.status, '
+           'i.export_locations FROM shares s JOIN share_instances i '
+           'ON i.share_id = s.id WHERE i.active')
+_SNAPSHOTS = ('SELECT n.*, i.id AS instance_id, i.status, '
+              'i.provider_location, i.export_locations '
+              'FROM share_snapshots n JOIN share_snapshot_instances i '
+              'ON i.snapshot_id = n.id')
+_RULES = ('SELECT r.*, i.state FROM share_access_rules r '
+          'JOIN share_instance_access_rules i ON i.access_id = r.id')
+
+
 class TestShareCrashes(harness.CrashHarnessTestCase):
 
     FAMILY = 'share'
@@ -125,14 +138,12 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
         locations = json.loads(row['export_locations'] or '[]')
         if locations:
             return locations[0]['path'].split(':', 1)[1]
-        return os.path.join(self.root(row['backend']), row['id'])
+        return os.path.join(self.root(row['backend']), row['instance_id'])
 
     def observe(self):
-        world = {'shares': harness.query(self.db, 'SELECT * FROM shares'),
-                 'snapshots': harness.query(
-                     self.db, 'SELECT * FROM share_snapshots'),
-                 'rules': harness.query(
-                     self.db, 'SELECT * FROM share_access_rules'),
+        world = {'shares': harness.query(self.db, _SHARES),
+                 'snapshots': harness.query(self.db, _SNAPSHOTS),
+                 'rules': harness.query(self.db, _RULES),
                  'messages': harness.query(self.db,
                                            'SELECT * FROM messages'),
                  'dirs': {}, 'snapdirs': {}, 'exports': {}, 'records': {}}
@@ -144,7 +155,7 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
         for snap in world['snapshots']:
             snap['path'] = snap['provider_location'] or os.path.join(
                 self.root(backends.get(snap['share_id'], 'b1')),
-                '.snapshots', snap['id'])
+                '.snapshots', snap['instance_id'])
             snap['tree'] = harness.read_tree(snap['path'])
         for backend in BACKENDS:
             root = self.root(backend)
@@ -176,7 +187,9 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
     def family_problems(self, world, ctx):
         problems = []
         share_ids = {s['id'] for s in world['shares']}
-        snap_ids = {s['id'] for s in world['snapshots']}
+        # The backend knows shares and snapshots by their instance ids.
+        backend_ids = ({s['instance_id'] for s in world['shares']},
+                       {s['instance_id'] for s in world['snapshots']})
         for share in world['shares']:
             ids = {share['id'], share['display_name']}
             if share['status'] in constants.TRANSITIONAL_STATUSES:
@@ -215,12 +228,12 @@ class TestShareCrashes(harness.CrashHarnessTestCase):
                                      'orphan snapshot directory %s' % path))
             records = world['records'][backend]
             for share_id in records.get('shares', {}):
-                if share_id not in share_ids:
+                if share_id not in backend_ids[0]:
                     problems.append(({share_id}, 'backend %s keeps a '
                                      'record of share %s, unknown to the '
                                      'database' % (backend, share_id)))
             for snap_id in records.get('snapshots', {}):
-                if snap_id not in snap_ids:
+                if snap_id not in backend_ids[1]:
                     problems.append(({snap_id}, 'backend %s keeps a '
                                      'record of snapshot %s, unknown to '
                                      'the database' % (backend, snap_id)))
