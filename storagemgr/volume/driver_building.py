@@ -28,16 +28,22 @@ import inspect
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
+from storagemgr.volume import driver as sm_driver
 
 CINDER_KWARGS = ('db', 'host', 'cluster_name', 'is_vol_db_empty',
                  'active_backend_id')
 
 
 def _native(driver_cls):
-    """storagemgr's own drivers, which take ``configuration`` only."""
-    module = driver_cls.__module__ or ''
-    return (module.startswith('storagemgr.') and
-            not module.startswith('storagemgr.compat.'))
+    """storagemgr's own drivers, which take ``configuration`` only.
+
+    A subclass of storagemgr's VolumeDriver that does not come through
+    the Cinder compat base classes.
+    """
+    mro = getattr(driver_cls, '__mro__', ())
+    return (sm_driver.VolumeDriver in mro and
+            not any((k.__module__ or '').startswith('storagemgr.compat.')
+                    for k in mro))
 
 
 def _accepted(driver_cls, names):
