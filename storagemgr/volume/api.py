@@ -15,11 +15,13 @@ import sqlalchemy as sa
 from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
+from storagemgr.db.models import volume_attachment as attachment_models
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr import input_checks
 from storagemgr.message import api as message_api
 from storagemgr.volume import constants as c
+from storagemgr.volume.flows import attach as attach_flows
 from storagemgr.volume.flows import group as group_flows
 from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
 from storagemgr.volume.flows import snapshot as snapshot_flows
@@ -465,6 +467,108 @@ class API(object):
             _refuse_state('Volume', _find(models.Volume, volume.id),
                           'extend', ['available'])
         return self.get_volume(volume.id)
+
+    # Attachments to this host ----------------------------------------------
+
+    def list_attachments(self, volume_ref):
+        """The attachments of a volume (at most one), as dicts."""
+        volume = _find(models.Volume, volume_ref)
+        return [attach_flows.attachment_record(r) for r in db_api.query(
+            attachment_models.VolumeAttachment, volume_id=volume.id,
+            order_by=attachment_models.VolumeAttachment.created_at)]
+
+    def attach(self, volume_ref):
+        """Attach a volume to this host through os-brick; its attachment.
+
+        ``available`` is claimed to ``attaching`` together with a new
+        attachment record, on condition that the volume has none (one
+        UPDATE and one INSERT in the flow's transaction), so of two
+        concurrent attaches one is refused. The flow ends ``in-use``, or
+        back to ``available`` with nothing attached and a user message.
+        """
+        volume = _find(models.Volume, volume_ref)
+        self._backend(volume.backend)
+        if volume.status != c.VOLUME_AVAILABLE:
+            _refuse_state('Volume', volume, 'attach', ['available'])
+        connector = attach_flows.connector_properties(volume.backend)
+        attachment_id = uuidutils.generate_uuid()
+        att = attachment_models.VolumeAttachment
+
+        def claim(session):
+            _hold(session, models.Volume, volume, [c.VOLUME_AVAILABLE],
+                  values={'status': attach_flows.ATTACHING},
+                  criteria=[_no_rows(att, att.volume_id == volume.id)])
+            db_api.create(att, {
+                'id': attachment_id, 'volume_id': volume.id,
+                'attach_status': attach_flows.ATTACH_ATTACHING,
+                'attach_mode': attach_flows.ATTACH_MODE,
+                'attached_host': attach_flows.this_host(),
+                'connector': connector}, session=session)
+
+        try:
+            _run(attach_flows.attach_volume_flow, 'attach volume', volume.id,
+                 claim=claim, volume_id=volume.id,
+                 attachment_id=attachment_id, connector=connector)
+        except _Changed:
+            current = _find(models.Volume, volume.id)
+            if current.status != c.VOLUME_AVAILABLE:
+                _refuse_state('Volume', current, 'attach', ['available'])
+            raise exception.InvalidVolume(
+                reason='volume %s is already attached; detach it first' %
+                volume.id)
+        return attach_flows.attachment_record(
+            db_api.get(att, attachment_id))
+
+    def detach(self, volume_ref):
+        """Detach an ``in-use`` volume from this host.
+
+        ``in-use`` is claimed to ``detaching`` and its attachment to
+        ``detaching`` in one transaction; the flow ends ``available`` with
+        the attachment gone, or back to ``in-use`` with a user message.
+        """
+        volume = _find(models.Volume, volume_ref)
+        self._backend(volume.backend)
+        if volume.status != attach_flows.IN_USE:
+            _refuse_state('Volume', volume, 'detach', [attach_flows.IN_USE])
+        att = attachment_models.VolumeAttachment
+        rows = db_api.query(att, volume_id=volume.id)
+        if not rows:
+            # Nothing attached after all (as Cinder: just make it usable).
+            if not db_api.conditional_update(
+                    models.Volume, volume.id,
+                    {'status': c.VOLUME_AVAILABLE},
+                    expected={'status': [attach_flows.IN_USE]},
+                    criteria=[_no_rows(att, att.volume_id == volume.id)]):
+                _refuse_state('Volume', _find(models.Volume, volume.id),
+                              'detach', [attach_flows.IN_USE])
+            return
+        attachment = rows[0]
+
+        def claim(session):
+            _hold(session, models.Volume, volume, [attach_flows.IN_USE],
+                  values={'status': attach_flows.DETACHING})
+            if not db_api.conditional_update(
+                    att, attachment.id,
+                    {'attach_status': attach_flows.ATTACH_DETACHING},
+                    expected={'volume_id': volume.id, 'attach_status': [
+                        attach_flows.ATTACH_ATTACHED,
+                        attach_flows.ATTACH_ERROR_DETACHING]},
+                    session=session):
+                raise _Changed(attachment)
+
+        try:
+            _run(attach_flows.detach_volume_flow, 'detach volume', volume.id,
+                 claim=claim, volume_id=volume.id,
+                 attachment_id=attachment.id)
+        except _Changed:
+            current = _find(models.Volume, volume.id)
+            if current.status != attach_flows.IN_USE:
+                _refuse_state('Volume', current, 'detach',
+                              [attach_flows.IN_USE])
+            raise exception.InvalidVolume(
+                reason='attachment %s of volume %s changed meanwhile; '
+                       'nothing was detached, try again' % (attachment.id,
+                                                            volume.id))
 
     # Volume snapshots ------------------------------------------------------
 
