@@ -13,6 +13,9 @@ VOLUME_COLUMNS = ('id', 'name', 'status', 'size')
 VOLUME_LONG_COLUMNS = VOLUME_COLUMNS + ('backend', 'consistencygroup_id',
                                         'snapshot_id', 'source_volid',
                                         'provider_location')
+# What ``volume show`` says of each attachment.
+ATTACHMENT_SUMMARY = ('id', 'attached_host', 'attached_path',
+                      'attach_status', 'attach_mode', 'driver_volume_type')
 
 
 def service(app):
@@ -82,7 +85,13 @@ class ShowVolume(show.ShowOne):
         # Storage health: alerts on what the volume's backend sits on.
         record['alerts'] = health.alerts_for_backend(self.app.registry,
                                                      record['backend'])
-        return base.show_columns(record, structured=('alerts',))
+        attachments = service(self.app).list_attachments(record['id'])
+        record['attach_status'] = ('attached' if attachments
+                                   else 'detached')
+        record['attachments'] = [{k: a[k] for k in ATTACHMENT_SUMMARY}
+                                 for a in attachments]
+        return base.show_columns(record, structured=('alerts',
+                                                     'attachments'))
 
 
 class DeleteVolume(command.Command):
@@ -115,3 +124,38 @@ class SetVolume(show.ShowOne):
     def take_action(self, parsed_args):
         return base.show_columns(service(self.app).extend_volume(
             parsed_args.volume, parsed_args.size))
+
+
+class AttachVolume(show.ShowOne):
+    """Attach a volume to this host (through os-brick, as cinderlib does).
+
+    Prints the attachment; ``attached_path`` is where the volume's data is
+    read and written on this host.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('volume', metavar='<volume>',
+                            help='Name or id of an available volume.')
+        return parser
+
+    def take_action(self, parsed_args):
+        api = service(self.app)
+        attachment = api.attach(parsed_args.volume)
+        attachment['status'] = api.get_volume(
+            attachment['volume_id'])['status']
+        return base.show_columns(attachment,
+                                 structured=('connection_info', 'connector'))
+
+
+class DetachVolume(command.Command):
+    """Detach a volume from this host."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('volume', metavar='<volume>',
+                            help='Name or id of an in-use volume.')
+        return parser
+
+    def take_action(self, parsed_args):
+        service(self.app).detach(parsed_args.volume)
