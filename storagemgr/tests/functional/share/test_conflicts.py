@@ -87,7 +87,7 @@ class ShareConflictTestCase(base.FunctionalTestCase):
                 for args, r in zip(commands, results)]
 
     def write(self, share, data):
-        with open(os.path.join(self.root, share['id'], 'f'), 'wb') as f:
+        with open(os.path.join(self.root, share['instance_id'], 'f'), 'wb') as f:
             f.write(data)
 
     def new_share(self, data=b'v1', snapshot=False, after=b'v2',
@@ -148,7 +148,7 @@ class ShareConflictTestCase(base.FunctionalTestCase):
                             for r in rules.json()) if rules.rc == 0
             else None,
             'exports': exports_text,
-            'data': self.tree(os.path.join(self.root, share['id'])),
+            'data': self.tree(os.path.join(self.root, share['instance_id'])),
             'snapshot_data': {name: self.tree(os.path.join(snapshot_root,
                                                            name))
                               for name in os.listdir(snapshot_root)},
