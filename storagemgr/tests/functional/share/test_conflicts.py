@@ -87,7 +87,8 @@ class ShareConflictTestCase(base.FunctionalTestCase):
                 for args, r in zip(commands, results)]
 
     def write(self, share, data):
-        with open(os.path.join(self.root, share['instance_id'], 'f'), 'wb') as f:
+        path = os.path.join(self.root, share['instance_id'], 'f')
+        with open(path, 'wb') as f:
             f.write(data)
 
     def new_share(self, data=b'v1', snapshot=False, after=b'v2',
