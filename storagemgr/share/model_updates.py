@@ -488,7 +488,8 @@ def forget_share(share_id, keep_private_data=False):
             instances.share_id == share_id))
         db_api.delete(models.Share, share_id, session=session)
         if not keep_private_data:
-            private_storage.delete_entities(instance_ids, session=session)
+            private_storage.delete_entities(instance_ids + [share_id],
+                                            session=session)
 
 
 def forget_snapshot(snapshot_id, keep_private_data=False):
@@ -502,7 +503,8 @@ def forget_snapshot(snapshot_id, keep_private_data=False):
             instances.snapshot_id == snapshot_id))
         db_api.delete(models.ShareSnapshot, snapshot_id, session=session)
         if not keep_private_data:
-            private_storage.delete_entities(instance_ids, session=session)
+            private_storage.delete_entities(instance_ids + [snapshot_id],
+                                            session=session)
 
 
 def move_rules(share_id, moves):

@@ -132,3 +132,38 @@ class EnsurePoolTestCase(base.ShareTestCase):
                                          self.driver)
         get_pool.assert_not_called()
         self.assertEqual(share['host'], self.api.get(share['id'])['host'])
+
+
+class PrivateDataLifetimeTestCase(base.ShareTestCase):
+    """A driver's private data goes with a deleted share.
+
+    An abandoned share keeps it: adopting the share back may need it.
+    """
+
+    def _stored(self, share):
+        self.driver.private_storage.update(share['instance_id'],
+                                           {'export': 'x'})
+        snapshot = self.make_snapshot(share['id'])
+        self.driver.private_storage.update(snapshot['instance_id'],
+                                           {'location': 'y'})
+        return snapshot
+
+    def _data(self, entity_id):
+        return self.driver.private_storage.get(entity_id)
+
+    def test_delete_removes_the_instances_data(self):
+        share = self.make_share()
+        snapshot = self._stored(share)
+        self.api.delete_snapshot(snapshot['id'])
+        self.assertEqual({}, self._data(snapshot['instance_id']))
+        self.api.delete(share['id'])
+        self.assertEqual({}, self._data(share['instance_id']))
+
+    def test_abandon_keeps_the_instances_data(self):
+        share = self.make_share()
+        snapshot = self._stored(share)
+        self.api.unmanage_snapshot(snapshot['id'])
+        self.assertEqual({'location': 'y'},
+                         self._data(snapshot['instance_id']))
+        self.api.unmanage(share['id'])
+        self.assertEqual({'export': 'x'}, self._data(share['instance_id']))
