@@ -29,6 +29,8 @@ properties that need no privilege (enough for the ``local`` connection
 type, which needs none), and device checks are plain reads.
 """
 
+import contextlib
+import logging as std_logging
 import os
 import platform
 import shlex
@@ -148,6 +150,24 @@ def _multipath(backend_name):
         return False, False
 
 
+@contextlib.contextmanager
+def _quiet_host_probe():
+    """os-brick's warnings about initiators this host lacks, as debug.
+
+    Probing for every protocol warns about each one the host has no
+    tools for (no iSCSI initiator name, no nvme CLI...): facts about the
+    host, not problems of the volume being attached.
+    """
+    brick_log = std_logging.getLogger('os_brick')
+    level = brick_log.level
+    if not getattr(CONF, 'debug', False):
+        brick_log.setLevel(std_logging.ERROR)
+    try:
+        yield
+    finally:
+        brick_log.setLevel(level)
+
+
 def connector_properties(backend_name):
     """This host's os-brick connector properties, for a volume's driver.
 
@@ -162,8 +182,10 @@ def connector_properties(backend_name):
                 'multipath': multipath, 'enforce_multipath': enforce}
     try:
         _set_up_privsep()
-        return _brick_connector_module().get_connector_properties(
-            CONF.root_helper, CONF.my_ip, multipath, enforce, host=CONF.host)
+        with _quiet_host_probe():
+            return _brick_connector_module().get_connector_properties(
+                CONF.root_helper, CONF.my_ip, multipath, enforce,
+                host=CONF.host)
     except Exception as e:
         raise exception.VolumeDriverException(
             msg='could not collect the connector properties of host %s '
