@@ -11,9 +11,8 @@ Cinder's volume manager builds a driver with keywords only::
                active_backend_id=...)
 
 A driver whose constructor takes those keywords (by name, or through
-``**kwargs``, as Cinder drivers do) gets the ones it takes; storagemgr's
-own drivers (``storagemgr.volume.drivers.*``) and any other driver get
-``configuration=`` only. The values:
+``**kwargs``, as Cinder drivers and storagemgr's ``VolumeDriver`` do) gets
+the ones it takes; any other driver gets ``configuration=`` only. The values:
 
 * ``db``: ``cinder.db`` as storagemgr serves it
   (``storagemgr.compat.cinder.db``, read calls only);
@@ -28,36 +27,23 @@ import inspect
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
-from storagemgr.volume import driver as sm_driver
 
 CINDER_KWARGS = ('db', 'host', 'cluster_name', 'is_vol_db_empty',
                  'active_backend_id')
 
 
-def _native(driver_cls):
-    """storagemgr's own drivers, which take ``configuration`` only.
-
-    A subclass of storagemgr's VolumeDriver that does not come through
-    the Cinder compat base classes.
-    """
-    mro = getattr(driver_cls, '__mro__', ())
-    return (sm_driver.VolumeDriver in mro and
-            not any((k.__module__ or '').startswith('storagemgr.compat.')
-                    for k in mro))
-
-
 def _accepted(driver_cls, names):
     """The subset of ``names`` the constructor of ``driver_cls`` takes.
 
-    A constructor with ``**kwargs`` takes them all, unless it is one of
-    storagemgr's own drivers (those swallow keywords they do not use).
+    A constructor with ``**kwargs`` takes them all (storagemgr's own
+    ``VolumeDriver`` documents and keeps them).
     """
     try:
         parameters = inspect.signature(driver_cls).parameters
     except (TypeError, ValueError):
         return ()
     if any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
-        return () if _native(driver_cls) else tuple(names)
+        return tuple(names)
     by_name = (inspect.Parameter.POSITIONAL_OR_KEYWORD,
                inspect.Parameter.KEYWORD_ONLY)
     return tuple(name for name in names

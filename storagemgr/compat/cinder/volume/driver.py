@@ -99,8 +99,9 @@ class BaseVD(sm_driver.VolumeDriver, sm_driver.ConsistencyGroupDriver):
     def __init__(self, execute=utils.execute, *args, **kwargs):
         # Cinder's manager passes only keywords; positional extras are
         # accepted and ignored, as Cinder's base class does.
-        configuration = kwargs.get('configuration')
-        super().__init__(configuration=configuration)
+        super().__init__(execute=execute, **kwargs)
+        configuration = self.configuration
+        # Set here too, whatever storagemgr's base keeps of them.
         self.db = kwargs.get('db')
         self.host = kwargs.get('host')
         self.cluster_name = kwargs.get('cluster_name')

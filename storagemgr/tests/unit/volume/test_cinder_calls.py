@@ -196,15 +196,23 @@ class TestDriverBuilding(base.TestCase):
         self.assertEqual({'configuration': 'conf', 'host': 'node1@b1'},
                          driver.kwargs)
 
-    def test_storagemgr_drivers_get_configuration_only(self):
+    def test_storagemgr_drivers_keep_the_keywords(self):
+
+        backend = FakeBackend(fake.FakeVolumeDriver)
+        backend.configuration = None
+        built = driver_building.build(backend)
+        self.assertEqual('node1@b1', built.host)
+        self.assertIsNone(built.cluster_name)
+        self.assertTrue(hasattr(built.db, 'volume_get'))
+
+    def test_no_keywords_for_a_configuration_only_constructor(self):
         captured = {}
 
-        class Native(fake.FakeVolumeDriver):
-            def __init__(self, **kwargs):
-                captured.update(kwargs)
+        class Plain(object):
+            def __init__(self, configuration=None):
+                captured['configuration'] = configuration
 
-        Native.__module__ = fake.__name__
-        driver_building.build(FakeBackend(Native))
+        driver_building.build(FakeBackend(Plain))
         self.assertEqual({'configuration': 'conf'}, captured)
 
     def test_is_vol_db_empty_counts_the_backends_volumes(self):
