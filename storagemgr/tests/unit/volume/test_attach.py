@@ -409,3 +409,32 @@ class TestConnectorProperties(base.TestCase):
                              attach_flows.connector_properties('x'))
         probe.assert_called_once_with('sudo -n', '192.0.2.8', False, False,
                                       host='h2')
+
+
+class TestDriverConstruction(base.TestCase):
+
+    def test_cinder_keywords_accepted(self):
+        from storagemgr.volume.drivers import local
+
+        def run(*cmd, **kwargs):
+            return 'ran', ''
+        db = object()
+        driver = local.LocalVolumeDriver(
+            configuration=None, host='h1@b1', db=db, execute=run,
+            cluster_name='c1', active_backend_id='secondary',
+            is_vol_db_empty=True, unknown_keyword=1)
+        self.assertEqual(('h1@b1', db, 'c1', 'secondary', True),
+                         (driver.host, driver.db, driver.cluster_name,
+                          driver.active_backend_id, driver.is_vol_db_empty))
+        self.assertIs(run, driver._execute)
+        self.assertIsNone(driver.configuration)
+
+    def test_base_driver_cannot_attach_but_exports_nothing(self):
+        from storagemgr.volume.drivers import local
+        driver = local.LocalVolumeDriver()
+        base_cls = local.driver.VolumeDriver
+        self.assertIsNone(base_cls.create_export(driver, None, {}, {}))
+        self.assertIsNone(base_cls.remove_export(driver, None, {}))
+        self.assertIsNone(base_cls.terminate_connection(driver, {}, {}))
+        self.assertRaises(NotImplementedError,
+                          base_cls.initialize_connection, driver, {}, {})
