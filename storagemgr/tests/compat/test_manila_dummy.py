@@ -14,9 +14,13 @@ dotted path ``manila.tests.share.drivers.dummy.DummyDriver``, and the file
 copied as a standalone module ``manila_dummy.DummyDriver``.
 """
 
+import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import textwrap
 
 from storagemgr.tests.compat import sdists
 from storagemgr.tests.functional import base
@@ -209,6 +213,28 @@ class _DummyDriverTests(object):
         failed = [s for s in self.ok('share', 'list')
                   if s['status'] == 'manage_error']
         self.assertEqual(1, len(failed), failed)
+
+    def test_reads_another_backends_section_from_the_global_conf(self):
+        # No CLI command migrates shares; this runs the dummy's migration
+        # check in a process configured exactly as the CLI configures
+        # itself. The dummy reads CONF.list_all_sections() and builds a
+        # Configuration of the destination's section.
+        code = textwrap.dedent('''
+            import json, sys
+            from storagemgr import common_setup
+            from storagemgr.backend import registry
+            common_setup.parse_config([], config_files=[sys.argv[1]])
+            driver = registry.BackendRegistry().get('dm').driver
+            print(json.dumps(driver.migration_check_compatibility(
+                None, {'id': 's1'}, {'host': 'host@dm#fake_pool_for_dm'})))
+            ''')
+        process = subprocess.run(
+            [sys.executable, '-c', code, self.conf], capture_output=True,
+            text=True, timeout=120, env=self.env, cwd=self.state_path)
+        self.assertEqual(0, process.returncode, process.stderr[-2000:])
+        result = json.loads(process.stdout)
+        self.assertTrue(result['compatible'], result)
+        self.assertTrue(result['preserve_snapshots'], result)
 
     def test_unsupported_protocol(self):
         # Manila's API takes GLUSTERFS and the dummy sets the share to
