@@ -12,7 +12,8 @@ from storagemgr.plugins import health
 from storagemgr.share import api as share_api
 
 STRUCTURED = ('export_locations', 'metadata')
-LIST_COLUMNS = ('id', 'name', 'size', 'share_proto', 'status', 'backend')
+LIST_COLUMNS = ('id', 'name', 'size', 'share_proto', 'status', 'backend',
+                'host')
 
 
 def get_api(app):

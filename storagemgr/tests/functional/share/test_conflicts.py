@@ -150,6 +150,7 @@ class ShareConflictTestCase(base.FunctionalTestCase):
             else None,
             'exports': exports_text,
             'data': self.tree(os.path.join(self.root, share['instance_id'])),
+            # By directory: the snapshot instance's id.
             'snapshot_data': {name: self.tree(os.path.join(snapshot_root,
                                                            name))
                               for name in os.listdir(snapshot_root)},
@@ -255,10 +256,11 @@ class TestShareConflicts(ShareConflictTestCase):
             self.assertLosersRefused(results, winners, share['id'],
                                      'snapshot')
             self.assertEqual(self.N - half, len(after['snapshots']))
-            for snapshot_id, row in after['snapshots'].items():
+            for row in after['snapshots'].values():
                 self.assertEqual((share['id'], 'available', 1), row)
-                self.assertEqual(before['data'],
-                                 after['snapshot_data'][snapshot_id])
+            # One directory per snapshot (named by its instance id).
+            self.assertEqual([before['data']] * (self.N - half),
+                             list(after['snapshot_data'].values()))
             expected.update(snapshots=after['snapshots'],
                             snapshot_data=after['snapshot_data'])
             self.assertEqual(expected, after)
@@ -330,7 +332,7 @@ class TestShareConflicts(ShareConflictTestCase):
         share, snapshot = self.new_share(snapshot=True)
         before = self.state(share)
         self.assertEqual({'f': b'v1'},
-                         before['snapshot_data'][snapshot['id']])
+                         before['snapshot_data'][snapshot['instance_id']])
         half = self.N // 2
         commands = [('share', 'snapshot', 'delete', snapshot['id'])] * half
         commands += [('share', 'revert', snapshot['id'])] * (self.N - half)
@@ -342,7 +344,7 @@ class TestShareConflicts(ShareConflictTestCase):
             self.assertLosersRefused(results, [winner], snapshot['id'],
                                      'deleting')
             del expected['snapshots'][snapshot['id']]
-            del expected['snapshot_data'][snapshot['id']]
+            del expected['snapshot_data'][snapshot['instance_id']]
         else:
             # The share is reverting and the snapshot restoring.
             for loser in results[:half]:

@@ -43,7 +43,7 @@ class ShareCommandsTestCase(ShareCliTestCase):
         listed = self.json('share', 'list')
         self.assertEqual([share['id']], [s['id'] for s in listed])
         self.assertEqual({'id', 'name', 'size', 'share_proto', 'status',
-                          'backend'}, set(listed[0]))
+                          'backend', 'host'}, set(listed[0]))
         self.ok('share', 'delete', 'web')
         self.assertEqual([], self.json('share', 'list'))
         self.assertFalse(os.path.exists(self.path_of(shown)))
