@@ -8,6 +8,7 @@ driver can find what it needs again when the same object is adopted.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy import orm
 
 from storagemgr.db.models import base
@@ -15,6 +16,12 @@ from storagemgr.db.models import base
 ENTITY_ID_LENGTH = 36
 KEY_LENGTH = 255
 VALUE_LENGTH = 1023
+
+# Keys are compared case-sensitively everywhere: MySQL's default collation
+# would take 'Path' and 'path' for one key.
+KEY_TYPE = sa.String(KEY_LENGTH).with_variant(
+    mysql.VARCHAR(KEY_LENGTH, charset='utf8mb4', collation='utf8mb4_bin'),
+    'mysql')
 
 
 class DriverPrivateData(base.Base, base.TimestampMixin):
@@ -29,5 +36,5 @@ class DriverPrivateData(base.Base, base.TimestampMixin):
         sa.Integer, primary_key=True, autoincrement=True)
     entity_uuid: orm.Mapped[str] = orm.mapped_column(
         sa.String(ENTITY_ID_LENGTH))
-    key: orm.Mapped[str] = orm.mapped_column(sa.String(KEY_LENGTH))
+    key: orm.Mapped[str] = orm.mapped_column(KEY_TYPE)
     value: orm.Mapped[str] = orm.mapped_column(sa.String(VALUE_LENGTH))

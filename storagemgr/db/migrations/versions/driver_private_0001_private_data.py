@@ -7,6 +7,7 @@ Create Date: 2027-01-15
 
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 
 revision = 'driver_private_0001'
 down_revision = '0001'
@@ -19,7 +20,10 @@ def upgrade():
         'driver_private_data',
         sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
         sa.Column('entity_uuid', sa.String(36), nullable=False),
-        sa.Column('key', sa.String(255), nullable=False),
+        # Case-sensitive keys on MySQL too (its default collation is not).
+        sa.Column('key', sa.String(255).with_variant(
+            mysql.VARCHAR(255, charset='utf8mb4', collation='utf8mb4_bin'),
+            'mysql'), nullable=False),
         sa.Column('value', sa.String(1023), nullable=False),
         sa.Column('created_at', sa.DateTime, nullable=False),
         sa.Column('updated_at', sa.DateTime, nullable=True),

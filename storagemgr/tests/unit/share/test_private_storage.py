@@ -80,6 +80,15 @@ class PrivateStorageTestCase(db_backends.DatabaseScenarios, base.TestCase):
         self.assertEqual('v', self.storage.get(E1, 'k'))
         self.assertEqual([(E1, 'k', 'v')], _rows())
 
+    def test_keys_and_values_keep_their_case(self):
+        self.storage.update(E1, {'Path': 'A', 'path': 'a'})
+        self.assertEqual({'Path': 'A', 'path': 'a'}, self.storage.get(E1))
+        self.assertEqual('a', self.storage.get(E1, 'path'))
+        self.storage.delete(E1, 'PATH')
+        self.assertEqual({'Path': 'A', 'path': 'a'}, self.storage.get(E1))
+        self.storage.delete(E1, 'Path')
+        self.assertEqual({'path': 'a'}, self.storage.get(E1))
+
     def test_longest_key_and_value_fit(self):
         key = 'k' * models.KEY_LENGTH
         value = 'v' * models.VALUE_LENGTH
