@@ -18,6 +18,7 @@ from storagemgr import loading
 # agents). Imported lazily so a broken area cannot break the generator.
 _AREA_OPT_MODULES = (
     'storagemgr.plugins.opts',
+    'storagemgr.volume.flows.attach',
 )
 
 
