@@ -38,6 +38,17 @@ def _really_installed(top):
     return False
 
 
+_OWN_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _is_ours(spec):
+    """Whether ``spec`` is one of storagemgr's compat modules."""
+    locations = list(spec.submodule_search_locations or []) + [
+        spec.origin or '']
+    return any(os.path.abspath(location).startswith(_OWN_DIR + os.sep)
+               for location in locations if location)
+
+
 class _ServedLoader(importlib.abc.Loader):
     """Binds a served name to storagemgr's module of the same role."""
 
@@ -77,8 +88,11 @@ class CompatFinder(importlib.abc.MetaPathFinder):
             found = importlib.util.find_spec(target_name)
         except ImportError:
             found = None
-        if found is None:
-            return None  # not served: the path finders look for it
+        if found is None or not _is_ours(found):
+            # Not served (perhaps a file of the project's own tree found
+            # through the extended package path): the path finders load
+            # it under its own name.
+            return None
         is_package = found.submodule_search_locations is not None
         spec = importlib.machinery.ModuleSpec(
             fullname, _ServedLoader(fullname, target_name),

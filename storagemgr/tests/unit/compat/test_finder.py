@@ -71,3 +71,13 @@ class CompatFinderTestCase(base.TestCase):
                 print('absent')
             ''', [self.tree])
         self.assertEqual((0, 'absent'), (rc, out), err)
+
+    def test_unserved_module_keeps_its_own_name(self):
+        self._write('manila/tests/drivers/vendor.py', 'VALUE = 42\n')
+        rc, out, err = _run('''
+            from storagemgr import compat
+            compat.install()
+            from manila.tests.drivers import vendor
+            print(vendor.__name__)
+            ''', [self.tree])
+        self.assertEqual((0, 'manila.tests.drivers.vendor'), (rc, out), err)
