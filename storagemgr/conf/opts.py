@@ -19,6 +19,7 @@ from storagemgr import loading
 _AREA_OPT_MODULES = (
     'storagemgr.plugins.opts',
     'storagemgr.volume.flows.attach',
+    'storagemgr.volume.driver_views',
 )
 
 

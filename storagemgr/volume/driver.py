@@ -23,9 +23,11 @@ them in reverse: ``terminate_connection`` then ``remove_export``. The
 ``initiator``, ``wwpns``, ``nqn``...).
 
 A *model update* is a dict of fields the manager writes back on success,
-or None for "nothing to change". The keys a driver may set are listed in
-``storagemgr.volume.constants`` (``*_UPDATE_KEYS``); anything else is an
-invalid return and fails the operation.
+or None for "nothing to change". The keys each operation uses are listed
+in ``storagemgr.volume.constants`` (``*_UPDATE_KEYS``); known provider
+keys (``provider_id``, ``provider_auth``, ``metadata``...) are stored on
+the row as well, and any other key is ignored with a warning. Only a
+malformed status or a value of the wrong type fails the operation.
 """
 
 import abc
