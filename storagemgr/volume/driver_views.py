@@ -58,6 +58,12 @@ CONF.register_opts(view_opts)
 _LOOK_UP = object()
 
 
+# A volume's attach status as Cinder names it, from the volume's status
+# (attaching to this host is the only attachment storagemgr makes).
+_ATTACH_STATUS = {'attaching': 'attaching', 'in-use': 'attached',
+                  'detaching': 'detaching'}
+
+
 def list_opts():
     return [('DEFAULT', view_opts)]
 
@@ -140,7 +146,7 @@ def volume_view(row, group=_LOOK_UP, **override):
         'consistencygroup_id': row.consistencygroup_id,
         'snapshot_id': row.snapshot_id,
         'source_volid': row.source_volid,
-        'attach_status': 'detached',
+        'attach_status': _ATTACH_STATUS.get(row.status, 'detached'),
         'multiattach': False,
         'admin_metadata': {},
     })

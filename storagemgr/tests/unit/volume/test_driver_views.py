@@ -63,6 +63,14 @@ class TestDriverViews(base.TestCase):
         self.assertIsInstance(volume.consistencygroup,
                               driver_views.GroupView)
 
+    @ddt.data(('available', 'detached'), ('attaching', 'attaching'),
+              ('in-use', 'attached'), ('detaching', 'detaching'))
+    @ddt.unpack
+    def test_attach_status_follows_the_volume(self, status, attach_status):
+        db_api.update(models.Volume, self.volume['id'], {'status': status})
+        volume = driver_views.volume_view(self._rows()[0])
+        self.assertEqual(attach_status, volume.attach_status)
+
     def test_snapshot(self):
         snapshot = driver_views.snapshot_view(self._rows()[1])
         self.assertIsInstance(snapshot, driver_views.SnapshotView)
