@@ -315,6 +315,11 @@ def _current_status(row):
     return current.status if current is not None else 'gone'
 
 
+# Members a group snapshot may include: as the reference allows, a volume
+# attached to a host is snapshotted with its group (crash-consistent).
+_SNAPSHOTTABLE_IN_GROUP = (c.VOLUME_AVAILABLE, attach_flows.IN_USE)
+
+
 class API(object):
     """Volumes, snapshots, consistency groups and group snapshots."""
 
@@ -868,11 +873,13 @@ class API(object):
             _refuse_state('Consistency group', group, 'snapshot',
                           ['available'])
         volumes = db_api.query(models.Volume, consistencygroup_id=group.id)
-        not_ready = [v.id for v in volumes if v.status != 'available']
+        not_ready = [v.id for v in volumes
+                     if v.status not in _SNAPSHOTTABLE_IN_GROUP]
         if not_ready:
             raise exception.InvalidConsistencyGroup(
-                reason='volume(s) %s of consistency group %s are not '
-                       'available' % (', '.join(not_ready), group.id))
+                reason='volume(s) %s of consistency group %s are neither '
+                       'available nor in use' % (', '.join(not_ready),
+                                                 group.id))
         cgsnapshot_id = uuidutils.generate_uuid()
 
         def claim(session):
@@ -885,7 +892,8 @@ class API(object):
                       models.Volume.consistencygroup_id == group.id,
                       models.Volume.id.notin_([v.id for v in volumes]))])
             for volume in volumes:
-                _hold(session, models.Volume, volume, ['available'],
+                _hold(session, models.Volume, volume,
+                      list(_SNAPSHOTTABLE_IN_GROUP),
                       consistencygroup_id=group.id, size=volume.size)
             db_api.create(models.CGSnapshot, {
                 'id': cgsnapshot_id, 'name': name,

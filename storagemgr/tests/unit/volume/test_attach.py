@@ -438,3 +438,16 @@ class TestDriverConstruction(base.TestCase):
         self.assertIsNone(base_cls.terminate_connection(driver, {}, {}))
         self.assertRaises(NotImplementedError,
                           base_cls.initialize_connection, driver, {}, {})
+
+
+class TestGroupSnapshotOfAttachedVolume(AttachTestCase):
+    """As the reference allows: a group snapshot includes in-use members."""
+
+    def test_in_use_member_is_snapshotted_and_stays_in_use(self):
+        self.api.create_group('g')
+        self.api.update_group('g', add_volumes=['v'])
+        self.api.attach('v')
+        cgsnapshot = self.api.create_cgsnapshot('g', 'cgs')
+        self.assertEqual('available', cgsnapshot['status'])
+        self.assertEqual('in-use', self.status())
+        self.assertEqual(1, len(self.attachments()))
