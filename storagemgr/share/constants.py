@@ -85,7 +85,10 @@ ACCESS_DRIVER_STATES = frozenset([ACCESS_STATE_ACTIVE, ACCESS_STATE_ERROR])
 ACCESS_TYPES = ('ip', 'user', 'cert')
 ACCESS_LEVELS = ('rw', 'ro')
 
-SHARE_PROTOCOLS = ('NFS', 'CIFS')
+# The protocols the API accepts, the reference's: whether a backend serves
+# one is its driver's call (the local driver refuses all but NFS and CIFS,
+# and the share goes to error, as with the reference).
+SHARE_PROTOCOLS = ('NFS', 'CIFS', 'GLUSTERFS', 'HDFS', 'CEPHFS', 'MAPRFS')
 
 # The backend name template the reference uses; drivers name backend
 # objects after it, never after the user's display name.

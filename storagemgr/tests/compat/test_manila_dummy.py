@@ -237,13 +237,15 @@ class _DummyDriverTests(object):
         self.assertTrue(result['preserve_snapshots'], result)
 
     def test_unsupported_protocol(self):
-        # Manila's API takes GLUSTERFS and the dummy sets the share to
-        # error; storagemgr refuses a protocol it does not serve before
-        # any record is made, naming it.
+        # As with Manila: the API takes GLUSTERFS, the dummy refuses it
+        # (InvalidShareAccess) and the share goes to error, saying why.
         result = self.cli('share', 'create', 'GLUSTERFS', '1',
                           '--backend', 'dm')
-        self.assertRefused(result, 'GLUSTERFS')
-        self.assertEqual([], self.ok('share', 'list'))
+        self.assertNotEqual(0, result.rc)
+        [share] = self.ok('share', 'list')
+        self.assertEqual('error', share['status'])
+        shown = self.ok('share', 'show', share['id'])
+        self.assertIn('GLUSTERFS', shown['failure_reason'])
 
 
 class DottedPathTestCase(_DummyDriverTests, base.FunctionalTestCase):
