@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
-from storagemgr.db.models import share as models
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr import input_checks
@@ -40,12 +39,12 @@ from storagemgr.share import records
 
 CONF = cfg.CONF
 
-Share = models.Share
-Instance = models.ShareInstance
-Snapshot = models.ShareSnapshot
-SnapshotInstance = models.ShareSnapshotInstance
-Rule = models.ShareAccessRule
-RuleState = models.ShareInstanceAccessRule
+Share = records.Share
+Instance = records.Instance
+Snapshot = records.Snapshot
+SnapshotInstance = records.SnapshotInstance
+Rule = records.Rule
+RuleState = records.RuleState
 
 
 def _positive_size(size, what='size'):

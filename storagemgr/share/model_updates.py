@@ -278,35 +278,41 @@ def _written(what, resource_id, written, expected_status):
     return written
 
 
-def _write_share(share_id, values, expected_status, share_values=None):
-    """Write the active instance's ``values`` if still in a status.
+def _write_instance(what, instance, parent_model, parent_id, values,
+                    expected_status, parent_values=None):
+    """Write an instance's ``values`` if it is still in a status.
 
-    ``expected_status`` guards the instance; ``share_values`` then go on
-    the share, in the same transaction.
+    ``instance(session)`` finds the instance row; ``expected_status``
+    guards it; ``parent_values`` then go on the share or snapshot, in the
+    same transaction.
     """
     with db_session.session_scope() as session:
-        instance = records.active_instance(share_id, session=session)
+        row = instance(session)
         written = db_api.conditional_update(
-            models.ShareInstance, instance.id, values,
+            type(row), row.id, values,
             expected={'status': list(expected_status)}, session=session)
-        if written and share_values:
-            db_api.update(models.Share, share_id, share_values,
+        if written and parent_values:
+            db_api.update(parent_model, parent_id, parent_values,
                           session=session)
-    return _written('Share', share_id, written, expected_status)
+    return _written(what, parent_id, written, expected_status)
+
+
+def _write_share(share_id, values, expected_status, share_values=None):
+    """``_write_instance`` for the share's active instance."""
+    return _write_instance(
+        'Share', lambda session: records.active_instance(
+            share_id, session=session),
+        models.Share, share_id, values, expected_status, share_values)
 
 
 def _write_snapshot(snapshot_id, values, expected_status,
                     snapshot_values=None):
-    """``_write_share`` for a snapshot's instance and the snapshot."""
-    with db_session.session_scope() as session:
-        instance = records.snapshot_instance(snapshot_id, session=session)
-        written = db_api.conditional_update(
-            models.ShareSnapshotInstance, instance.id, values,
-            expected={'status': list(expected_status)}, session=session)
-        if written and snapshot_values:
-            db_api.update(models.ShareSnapshot, snapshot_id,
-                          snapshot_values, session=session)
-    return _written('Share snapshot', snapshot_id, written, expected_status)
+    """``_write_instance`` for the snapshot's instance."""
+    return _write_instance(
+        'Share snapshot', lambda session: records.snapshot_instance(
+            snapshot_id, session=session),
+        models.ShareSnapshot, snapshot_id, values, expected_status,
+        snapshot_values)
 
 
 def apply_share_created(share_id, update,

@@ -12,8 +12,8 @@ driver by its dotted path.
 import os
 import shutil
 
+from storagemgr.tests.compat import base as compat_base
 from storagemgr.tests.compat import sdists
-from storagemgr.tests.functional import base
 
 MEMBERS = ('cinder/tests/fake_driver.py',
            'cinder/tests/unit/brick/fake_lvm.py')
@@ -23,7 +23,7 @@ CONFIG = ('[DEFAULT]\nstate_path = @STATE@\nenabled_backends = c1\n'
           '[c1]\nvolume_driver = %s\n')
 
 
-class CinderFakeDriverTestCase(base.FunctionalTestCase):
+class CinderFakeDriverTestCase(compat_base.DriverCLITestCase):
     """The CLI with the driver of ``driver`` on backend ``c1``.
 
     The two files are copied into a private tree, so nothing else in the
@@ -43,23 +43,7 @@ class CinderFakeDriverTestCase(base.FunctionalTestCase):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(os.path.join(root, member), target)
         self.write_config(CONFIG % self.driver)
-        self.env = dict(os.environ, PYTHONPATH=self.tree,
-                        PYTHONWARNINGS='ignore')
-
-    def cli(self, *args, conf=None, timeout=120):
-        return self.run_script('storagemgr', '--config-file',
-                               conf or self.conf, *args, timeout=timeout,
-                               env=self.env)
-
-    def ok(self, *args):
-        result = self.cli(*(args + ('-f', 'json')))
-        self.assertEqual(0, result.rc, result.err)
-        return result.json()
-
-    def run_ok(self, *args):
-        result = self.cli(*args)
-        self.assertEqual(0, result.rc, result.err)
-        return result
+        self.use_driver_tree(self.tree)
 
     def volume_root(self):
         return os.path.join(self.state_path, 'volumes', 'c1')

@@ -22,8 +22,8 @@ import subprocess
 import sys
 import textwrap
 
+from storagemgr.tests.compat import base as compat_base
 from storagemgr.tests.compat import sdists
-from storagemgr.tests.functional import base
 
 MEMBER = 'manila/tests/share/drivers/dummy.py'
 CONFIG = ('[DEFAULT]\nstate_path = @STATE@\nenabled_backends = dm\n'
@@ -57,23 +57,7 @@ class _DummyDriverTests(object):
     def setUp(self):
         super().setUp()
         self.write_config(CONFIG % self.driver)
-        self.env = dict(os.environ, PYTHONPATH=self.tree(),
-                        PYTHONWARNINGS='ignore')
-
-    def cli(self, *args, conf=None, timeout=120):
-        return self.run_script('storagemgr', '--config-file',
-                               conf or self.conf, *args, timeout=timeout,
-                               env=self.env)
-
-    def ok(self, *args):
-        result = self.cli(*(args + ('-f', 'json')))
-        self.assertEqual(0, result.rc, result.err[-2000:])
-        return result.json()
-
-    def run_ok(self, *args):
-        result = self.cli(*args)
-        self.assertEqual(0, result.rc, result.err[-2000:])
-        return result
+        self.use_driver_tree(self.tree())
 
     def private_data(self, entity_id):
         """What the driver keeps under ``entity_id``, read from the DB."""
@@ -248,7 +232,7 @@ class _DummyDriverTests(object):
         self.assertIn('GLUSTERFS', shown['failure_reason'])
 
 
-class DottedPathTestCase(_DummyDriverTests, base.FunctionalTestCase):
+class DottedPathTestCase(_DummyDriverTests, compat_base.DriverCLITestCase):
     """The release's tree on PYTHONPATH; the driver by its dotted path."""
 
     driver = 'manila.tests.share.drivers.dummy.DummyDriver'
@@ -264,7 +248,8 @@ class DottedPathTestCase(_DummyDriverTests, base.FunctionalTestCase):
         return tree
 
 
-class StandaloneModuleTestCase(_DummyDriverTests, base.FunctionalTestCase):
+class StandaloneModuleTestCase(_DummyDriverTests,
+                               compat_base.DriverCLITestCase):
     """The file copied as a module of the operator's own naming."""
 
     driver = 'manila_dummy.DummyDriver'
