@@ -210,8 +210,8 @@ class API(object):
         return self.get(share_id)
 
     def get(self, share_ref):
-        share = records.find_share(share_ref)
-        return records.share_record(share, records.active_instance(share.id))
+        return records.share_record(
+            *records.find_share_and_instance(share_ref))
 
     def list(self, backend=None):
         return [records.share_record(share, instance)
@@ -219,8 +219,7 @@ class API(object):
 
     def delete(self, share_ref):
         """Delete a share that has no snapshots."""
-        share = records.find_share(share_ref)
-        instance = records.active_instance(share.id)
+        share, instance = records.find_share_and_instance(share_ref)
 
         def claim(session):
             self._claim_removal(share.id, constants.SHARE_DELETABLE_STATUSES,
@@ -283,8 +282,7 @@ class API(object):
 
     def _resize(self, share_ref, new_size, status, factory, action,
                 passthrough=()):
-        share = records.find_share(share_ref)
-        instance = records.active_instance(share.id)
+        share, instance = records.find_share_and_instance(share_ref)
         new_size = _positive_size(new_size, 'new size')
         bigger = new_size > share.size
         if bigger != (action == 'extend') or new_size == share.size:
@@ -373,8 +371,7 @@ class API(object):
 
     def unmanage(self, share_ref):
         """Forget a share, leaving its data on the backend."""
-        share = records.find_share(share_ref)
-        instance = records.active_instance(share.id)
+        share, instance = records.find_share_and_instance(share_ref)
         self._run(manage_flows.unmanage_share_flow,
                   {'share_id': share.id, 'backend': instance.backend},
                   {'share': share.id}, 'abandon of share %s' % share.id,
@@ -389,8 +386,7 @@ class API(object):
 
         The claim inserts the snapshot and its instance.
         """
-        share = records.find_share(share_ref)
-        instance = records.active_instance(share.id)
+        share, instance = records.find_share_and_instance(share_ref)
         snapshot_values = {'id': uuidutils.generate_uuid(),
                            'share_id': share.id, 'size': share.size,
                            'display_name': _display_name(name)}
@@ -474,8 +470,7 @@ class API(object):
         """Grant access; refused before any driver sees a bad rule."""
         access_type, access_to, access_level = access_rules.validate_rule(
             access_type, access_to, access_level)
-        share = records.find_share(share_ref)
-        instance = records.active_instance(share.id)
+        share, instance = records.find_share_and_instance(share_ref)
         existing = [records.rule_record(r)
                     for r in records.list_rules(share.id)]
         if access_rules.find_duplicate(existing, access_type, access_to):
@@ -528,8 +523,7 @@ class API(object):
         return [records.rule_record(r) for r in records.list_rules(share.id)]
 
     def deny_access(self, share_ref, rule_id):
-        share = records.find_share(share_ref)
-        instance = records.active_instance(share.id)
+        share, instance = records.find_share_and_instance(share_ref)
         rule = db_api.get_by(Rule, id=rule_id, share_id=share.id)
         state = rule and db_api.get_by(
             RuleState, share_instance_id=instance.id, access_id=rule.id)

@@ -27,14 +27,14 @@ Rule = models.ShareAccessRule
 RuleState = models.ShareInstanceAccessRule
 
 
-def _find(model, ref, what):
+def _find(model, ref, what, session=None):
     if not isinstance(ref, str) or not ref:
         raise exception.InvalidInput(reason='a %s id or name is needed' %
                                      what)
-    row = db_api.get_by(model, id=ref)
+    row = db_api.get_by(model, session=session, id=ref)
     if row is not None:
         return row
-    rows = db_api.query(model, display_name=ref)
+    rows = db_api.query(model, session=session, display_name=ref)
     if len(rows) == 1:
         return rows[0]
     if len(rows) > 1:
@@ -47,6 +47,14 @@ def _find(model, ref, what):
 def find_share(ref):
     """The share whose id, or else whose unique name, is ``ref``."""
     return _find(Share, ref, 'share')
+
+
+def find_share_and_instance(ref):
+    """``find_share`` and its active instance, read in one transaction."""
+    def _read(session):
+        share = _find(Share, ref, 'share', session=session)
+        return share, active_instance(share.id, session=session)
+    return db_session.run(_read)
 
 
 def find_snapshot(ref):
@@ -297,24 +305,26 @@ def _renamed(error, instance_id, resource_id):
 
 def share_view(share_id, session=None):
     """Driver view of the share's active instance."""
-    return driver_views.share_view(get_share(share_id, session=session),
-                                   active_instance(share_id,
-                                                   session=session))
+    return db_session.run(lambda sess: driver_views.share_view(
+        get_share(share_id, session=sess),
+        active_instance(share_id, session=sess)), session)
 
 
 def snapshot_view(snapshot_id, session=None):
     """Driver view of the snapshot's instance on the active instance."""
-    snapshot = get_snapshot(snapshot_id, session=session)
-    instance = snapshot_instance(snapshot_id, session=session)
-    share_instance = db_api.get(Instance, instance.share_instance_id,
-                                session=session)
-    return driver_views.snapshot_view(
-        snapshot, instance, get_share(snapshot.share_id, session=session),
-        share_instance)
+    def _read(sess):
+        snapshot = get_snapshot(snapshot_id, session=sess)
+        instance = snapshot_instance(snapshot_id, session=sess)
+        return driver_views.snapshot_view(
+            snapshot, instance, get_share(snapshot.share_id, session=sess),
+            db_api.get(Instance, instance.share_instance_id, session=sess))
+    return db_session.run(_read, session)
 
 
 def get_share_record(share_id):
-    return share_record(get_share(share_id), active_instance(share_id))
+    return db_session.run(lambda sess: share_record(
+        get_share(share_id, session=sess),
+        active_instance(share_id, session=sess)))
 
 
 def get_snapshot_record(snapshot_id):
