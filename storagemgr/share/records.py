@@ -240,11 +240,13 @@ def no_rules_in_transition_criterion():
 
 
 def transition(model, row_id, expected, values, action, what,
-               criteria=(), session=None, conditions=None):
+               criteria=(), session=None, conditions=None, shown_id=None):
     """Move a row from one of ``expected`` statuses, or refuse clearly.
 
     :param conditions: what ``criteria`` require, in words, for the
         refusal when the status fitted but a criterion did not.
+    :param shown_id: the id a refusal names (default ``row_id``): the
+        user's share for a change of one of its instances.
     :raises InvalidState: the row is in another status, or a criterion
         refused it (nothing changed).
     """
@@ -254,13 +256,14 @@ def transition(model, row_id, expected, values, action, what,
         return
     current = db_api.get(model, row_id, session=session,
                          resource_name=what)
+    shown_id = shown_id or row_id
     if current.status in expected:
         # The status fitted, so an extra criterion refused it.
         raise exception.ConditionNotMet(
-            resource=what, id=row_id, status=current.status, action=action,
-            conditions=conditions or 'conditions that another operation '
-            'changed meanwhile')
-    raise exception.InvalidState(resource=what, id=row_id,
+            resource=what, id=shown_id, status=current.status,
+            action=action, conditions=conditions or 'conditions that '
+            'another operation changed meanwhile')
+    raise exception.InvalidState(resource=what, id=shown_id,
                                  status=current.status, action=action,
                                  expected=' or '.join(expected))
 
@@ -272,12 +275,9 @@ def transition_share(share_id, expected, values, action, criteria=(),
     Refusals name the share (the user's id), not the instance.
     """
     instance = active_instance(share_id, session=session)
-    try:
-        transition(Instance, instance.id, expected, values, action,
-                   'Share', criteria=criteria, session=session,
-                   conditions=conditions)
-    except exception.InvalidState as e:
-        raise _renamed(e, instance.id, share_id)
+    transition(Instance, instance.id, expected, values, action, 'Share',
+               criteria=criteria, session=session, conditions=conditions,
+               shown_id=share_id)
     return instance.id
 
 
@@ -285,22 +285,9 @@ def transition_snapshot(snapshot_id, expected, values, action,
                         session=None):
     """``transition`` of the snapshot's instance; returns its id."""
     instance = snapshot_instance(snapshot_id, session=session)
-    try:
-        transition(SnapshotInstance, instance.id, expected, values, action,
-                   'Share snapshot', session=session)
-    except exception.InvalidState as e:
-        raise _renamed(e, instance.id, snapshot_id)
+    transition(SnapshotInstance, instance.id, expected, values, action,
+               'Share snapshot', session=session, shown_id=snapshot_id)
     return instance.id
-
-
-def _renamed(error, instance_id, resource_id):
-    """The same refusal, naming the user's resource instead."""
-    if instance_id == resource_id:
-        return error
-    message = str(error).replace(instance_id, resource_id)
-    renamed = type(error).__new__(type(error))
-    exception.StorageManagerException.__init__(renamed, message)
-    return renamed
 
 
 def share_view(share_id, session=None):

@@ -78,13 +78,7 @@ attach_opts = [
                       'in the connector when a volume is attached here.')),
 ]
 
-for _opt in attach_opts:
-    try:
-        CONF.register_opt(_opt)
-    except cfg.DuplicateOptError:
-        # Cinder's drivers read my_ip too; the compat layer may have
-        # registered it first.
-        pass
+CONF.register_opts(attach_opts)
 
 # Volume statuses of an attach and a detach.
 ATTACHING = 'attaching'

@@ -79,14 +79,9 @@ volume_opts = [
                       'TLS certificate with.')),
 ]
 
-# ``$my_ip`` in iscsi_ip_address needs my_ip; Cinder has it in DEFAULT.
-_my_ip_opt = cfg.StrOpt('my_ip', default='127.0.0.1',
-                        help=_('IP address of this host, for Cinder '
-                               'drivers that read it.'))
-try:
-    cfg.CONF.register_opt(_my_ip_opt)
-except cfg.DuplicateOptError:
-    pass
+# ``$my_ip`` in iscsi_ip_address needs ``[DEFAULT] my_ip``, as in Cinder:
+# the attach flows register it (one definition for both).
+cfg.CONF.import_opt('my_ip', 'storagemgr.volume.flows.attach')
 
 
 class BaseVD(sm_driver.VolumeDriver, sm_driver.ConsistencyGroupDriver):
