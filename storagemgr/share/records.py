@@ -309,9 +309,11 @@ def snapshot_view(snapshot_id, session=None):
 
 
 def get_share_record(share_id):
-    return db_session.run(lambda sess: share_record(
+    # Rows read together; the record is built after the transaction,
+    # since its failure reason reads the messages in a session of its own.
+    return share_record(*db_session.run(lambda sess: (
         get_share(share_id, session=sess),
-        active_instance(share_id, session=sess)))
+        active_instance(share_id, session=sess))))
 
 
 def get_snapshot_record(snapshot_id):
