@@ -192,6 +192,40 @@ class FlowResumeError(StorageManagerException):
 
 
 # ---------------------------------------------------------------------------
+# Types and scheduling (storagemgr.types, storagemgr.scheduler)
+# ---------------------------------------------------------------------------
+
+class TypeNotFound(NotFound):
+    """No share, volume or share group type of that name or id."""
+    msg_fmt = _("No %(kind)s type %(name)s.")
+
+
+class TypeExists(Invalid):
+    msg_fmt = _("A %(kind)s type named %(name)s already exists.")
+    code = 409
+
+
+class TypeInUse(InvalidState):
+    msg_fmt = _("%(kind)s type %(name)s is in use by %(users)s.")
+
+
+class InvalidExtraSpec(Invalid):
+    msg_fmt = _("Invalid extra spec %(key)s: %(reason)s")
+
+
+class NoValidHost(Invalid):
+    """The scheduler found no pool for a request; ``reason`` says why."""
+    msg_fmt = _("No valid host was found. %(reason)s")
+
+
+class CapacityExceeded(NoValidHost):
+    """A pool's allocation would pass its limit (raised by a claim)."""
+    msg_fmt = _("No valid host was found. Pool %(host)s cannot take "
+                "%(size)s GiB more: %(allocated)s of %(limit)s GiB are "
+                "allocated.")
+
+
+# ---------------------------------------------------------------------------
 # Shares (storagemgr.share)
 # ---------------------------------------------------------------------------
 
