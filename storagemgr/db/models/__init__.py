@@ -14,6 +14,7 @@ _AREA_MODULES = (
     'storagemgr.db.models.plugin',
     'storagemgr.db.models.message',
     'storagemgr.db.models.driver_private',
+    'storagemgr.db.models.pool_usage',
 )
 
 

@@ -62,6 +62,11 @@ class Volume(ProviderMixin, base.IdMixin, base.TimestampMixin, base.Base):
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=True)
     size: orm.Mapped[int] = orm.mapped_column(sa.Integer)
     backend: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    # ``host@backend#pool`` the scheduler placed the volume on.
+    host: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=True,
+                                              index=True)
+    volume_type_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(36), nullable=True)
     status: orm.Mapped[str] = orm.mapped_column(sa.String(32))
     consistencygroup_id: orm.Mapped[str] = orm.mapped_column(
         sa.String(36), sa.ForeignKey('consistencygroups.id'), nullable=True,
