@@ -15,6 +15,7 @@ _AREA_MODULES = (
     'storagemgr.db.models.message',
     'storagemgr.db.models.driver_private',
     'storagemgr.db.models.pool_usage',
+    'storagemgr.db.models.types',
 )
 
 
