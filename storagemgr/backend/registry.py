@@ -60,6 +60,8 @@ class Backend(object):
         self.next_attempt_at = None
         self.failed_rounds = 0
         self.stats = {}
+        # When the driver last reported stats (seconds since the epoch).
+        self.stats_updated_at = None
         self._clock = clock
         self._lock = threading.Lock()
         if spec.error is not None:
@@ -162,6 +164,7 @@ class Backend(object):
         try:
             self.stats = dict(getattr(self.driver, self.kind.stats_method)(
                 refresh=True) or {})
+            self.stats_updated_at = self._clock()
         except Exception as e:
             LOG.warning('Backend %(name)s failed to report stats: %(e)s',
                         {'name': self.name, 'e': e})

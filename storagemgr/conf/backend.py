@@ -24,6 +24,9 @@ backend_opts = [
     cfg.StrOpt('backend_host',
                help=_('Host name used in this backend\'s export locations. '
                       'Defaults to [DEFAULT] host.')),
+    cfg.StrOpt('backend_availability_zone',
+               help=_('Availability zone of this backend\'s pools. Defaults '
+                      'to [DEFAULT] storage_availability_zone.')),
     cfg.IntOpt('driver_setup_retries',
                default=3, min=0,
                help=_('How many times a failing do_setup or '

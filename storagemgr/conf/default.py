@@ -49,6 +49,11 @@ core_opts = [
                default=60, min=1,
                help=_('Seconds between two runs of the manager\'s periodic '
                       'loop. Each periodic task also has its own spacing.')),
+    cfg.StrOpt('storage_availability_zone',
+               default='nova',
+               help=_('Availability zone of this host\'s backends, for the '
+                      'scheduler\'s availability zone filter. A backend\'s '
+                      'backend_availability_zone overrides it.')),
     cfg.IntOpt('backend_stats_interval',
                default=60, min=1,
                help=_('Seconds between two refreshes of each backend\'s '

@@ -22,7 +22,10 @@ from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
+from storagemgr import hosts
 from storagemgr import input_checks
+from storagemgr.scheduler import capacity
+from storagemgr.scheduler import placement
 from storagemgr.share import access_rules
 from storagemgr.share import constants
 from storagemgr.share import driver_views
@@ -35,6 +38,7 @@ from storagemgr.share.flows import revert as revert_flows
 from storagemgr.share.flows import snapshot as snapshot_flows
 from storagemgr.share import model_updates
 from storagemgr.share import records
+from storagemgr.types import api as types_api
 
 
 CONF = cfg.CONF
@@ -82,32 +86,10 @@ def _location(location, what):
 
 def _free_space(pool):
     """A pool's free GiB for ranking; 'unknown' or 'infinite' ranks first."""
-    value = pool.get('free_capacity_gb')
     try:
-        return float(value)
+        return float(pool.free_capacity_gb)
     except (TypeError, ValueError):
         return float('inf')
-
-
-def _pool_of(backend):
-    """The pool a new share goes to on ``backend``.
-
-    Until a scheduler places shares by type, the backend's pool with the
-    most free space; a backend that reports no pools is one pool named by
-    its ``pool_name`` or ``share_backend_name`` (as the reference's
-    scheduler names it).
-    """
-    stats = backend.stats or backend.refresh_stats() or {}
-    pools = [p for p in stats.get('pools') or [] if p.get('pool_name')]
-    if pools:
-        return max(pools, key=_free_space)['pool_name']
-    return (stats.get('pool_name') or stats.get('share_backend_name') or
-            backend.name)
-
-
-def _host_of(backend):
-    """``host@backend#pool`` for a new share instance on ``backend``."""
-    return '%s@%s#%s' % (CONF.host, backend.name, _pool_of(backend))
 
 
 class API(object):
@@ -125,9 +107,23 @@ class API(object):
     # -- helpers ------------------------------------------------------------
 
     def _backend_name(self, backend):
+        """The backend section of ``backend`` (a name or host string)."""
         if backend is None:
             return self.registry.default_backend('share')
-        return self.registry.lookup(backend, kind='share').name
+        return self.registry.lookup(hosts.backend_of(backend),
+                                    kind='share').name
+
+    def _pool_named(self, backend, target):
+        """The pool of ``target`` that ``backend`` names, or its roomiest."""
+        pool_name = hosts.pool_of(backend) if backend else None
+        pools, dropped = placement.candidates(
+            'share', hosts.join(target.host, target.name, pool_name)
+            if pool_name else target.name, self.registry)
+        if not pools:
+            raise exception.InvalidInput(reason='; '.join(
+                dropped.values()) or 'backend %s reports no pools' %
+                target.name)
+        return max(pools, key=_free_space)
 
     def _run(self, factory, store, resource, operation, passthrough=(),
              claim=None):
@@ -154,8 +150,15 @@ class API(object):
     # -- shares -------------------------------------------------------------
 
     def create(self, share_proto, size, name=None, snapshot_id=None,
-               backend=None, metadata=None):
-        """Create a share (from a snapshot with ``snapshot_id``)."""
+               backend=None, metadata=None, share_type=None,
+               availability_zone=None):
+        """Create a share (from a snapshot with ``snapshot_id``).
+
+        The scheduler places it on a pool that suits its share type
+        (``share_type``, else ``default_share_type``, else the implicit
+        type without extra specs). ``backend`` (a name or a host string)
+        restricts the candidates to that backend, or pool.
+        """
         share_values = {
             'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto),
@@ -163,14 +166,15 @@ class API(object):
             'display_name': _display_name(name),
             'share_metadata': dict(metadata or {}),
         }
-        instance_values = {'id': uuidutils.generate_uuid(),
-                           'status': constants.STATUS_CREATING}
+        request = {'size': share_values['size'],
+                   'share_proto': share_values['share_proto'],
+                   'availability_zone': availability_zone}
         snapshot = None
         if snapshot_id is not None:
             snapshot = records.find_snapshot(snapshot_id)
             parent = records.get_share(snapshot.share_id)
             parent_instance = records.active_instance(parent.id)
-            if backend is not None and self._backend_name(
+            if backend is not None and hosts.backend_of(
                     backend) != parent_instance.backend:
                 raise exception.InvalidInput(
                     reason='snapshot %s is on backend %s, not %s' % (
@@ -181,33 +185,47 @@ class API(object):
                     reason='size %d GiB is less than the snapshot\'s %d GiB'
                     % (share_values['size'], minimum))
             share_values['snapshot_id'] = snapshot.id
-            # A share made from a snapshot lives where the snapshot does.
-            instance_values.update(backend=parent_instance.backend,
-                                   host=parent_instance.host)
-            process_registry.get_backend(parent_instance.backend, 'share',
+            # Of the parent's type unless told otherwise, and where the
+            # snapshot is (the filters still check the pool can take it).
+            share_type = share_type or parent.share_type_id
+            request['snapshot_host'] = parent_instance.host
+            backend = parent_instance.host
+        kind = types_api.share_types.resolve(share_type)
+        share_values['share_type_id'] = kind['id']
+        request['resource_type'] = {'name': kind['name'],
+                                    'extra_specs': kind['extra_specs']}
+        thin = placement.thin_request(kind['extra_specs'])
+
+        def claim_on(pool):
+            instance_values = {
+                'id': uuidutils.generate_uuid(),
+                'status': constants.STATUS_CREATING,
+                'backend': pool.backend, 'host': pool.host,
+                'share_type_id': kind['id'],
+                'availability_zone': pool.availability_zone}
+            process_registry.get_backend(pool.backend, 'share',
                                          self.context)
-        else:
-            target = process_registry.get_backend(
-                self._backend_name(backend), 'share', self.context)
-            instance_values.update(backend=target.name,
-                                   host=_host_of(target))
 
-        def claim(session):
-            if snapshot is not None:
-                records.transition_snapshot(
-                    snapshot.id, [constants.STATUS_AVAILABLE], {},
-                    'creating a share from it', session=session)
-            return {'share': self._insert_share(session, share_values,
-                                                instance_values)}
+            def claim(session):
+                if snapshot is not None:
+                    records.transition_snapshot(
+                        snapshot.id, [constants.STATUS_AVAILABLE], {},
+                        'creating a share from it', session=session)
+                capacity.reserve(session, pool.host, share_values['size'],
+                                 pool.limit_gb(thin))
+                return {'share': self._insert_share(session, share_values,
+                                                    instance_values)}
 
-        share_id = share_values['id']
-        self._run(create_flows.create_share_flow,
-                  {'share_id': share_id,
-                   'backend': instance_values['backend'],
-                   'snapshot_id': share_values.get('snapshot_id')},
-                  {'share': share_id}, 'create of share %s' % share_id,
-                  claim=claim)
-        return self.get(share_id)
+            share_id = share_values['id']
+            self._run(create_flows.create_share_flow,
+                      {'share_id': share_id,
+                       'backend': pool.backend,
+                       'snapshot_id': share_values.get('snapshot_id')},
+                      {'share': share_id}, 'create of share %s' % share_id,
+                      claim=claim)
+            return self.get(share_id)
+
+        return placement.place('share', request, claim_on, backend=backend)
 
     def get(self, share_ref):
         return records.share_record(
@@ -290,6 +308,8 @@ class API(object):
                 reason='cannot %s share %s from %d to %d GiB' % (
                     action, share.id, share.size, new_size))
 
+        limit = self._limit_of(share, instance) if bigger else None
+
         def claim(session):
             records.transition_share(
                 share.id, [constants.STATUS_AVAILABLE], {'status': status},
@@ -297,6 +317,10 @@ class API(object):
                 criteria=[sa.exists().where(Share.id == Instance.share_id,
                                             Share.size == share.size)],
                 conditions='its size to be still %d GiB' % share.size)
+            if bigger:
+                # Given back if the extend fails (see the resize flow).
+                capacity.reserve(session, instance.host,
+                                 new_size - share.size, limit)
 
         self._run(factory, {'share_id': share.id,
                             'backend': instance.backend,
@@ -304,6 +328,20 @@ class API(object):
                   {'share': share.id}, '%s of share %s' % (action, share.id),
                   passthrough, claim=claim)
         return self.get(share.id)
+
+    def _limit_of(self, share, instance):
+        """The allocation limit of the pool ``instance`` is on, for its type.
+
+        None (no limit) when the pool does not report in now: the driver
+        call then decides.
+        """
+        pools, _ = placement.candidates('share', instance.host,
+                                        self.registry)
+        pool = next((p for p in pools if p.host == instance.host), None)
+        if pool is None:
+            return None
+        kind = types_api.share_types.resolve(share.share_type_id)
+        return pool.limit_gb(placement.thin_request(kind['extra_specs']))
 
     def revert(self, snapshot_ref):
         """Revert a share, in place, to its latest snapshot."""
@@ -348,6 +386,7 @@ class API(object):
         _location(export_path, 'export path')
         target = process_registry.get_backend(
             self._backend_name(backend), 'share', self.context)
+        pool = self._pool_named(backend, target)
         share_values = {
             'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto), 'size': 0,
@@ -355,7 +394,8 @@ class API(object):
         }
         instance_values = {
             'id': uuidutils.generate_uuid(),
-            'backend': target.name, 'host': _host_of(target),
+            'backend': target.name, 'host': pool.host,
+            'availability_zone': pool.availability_zone,
             'status': constants.STATUS_MANAGING,
             'export_locations': [{'path': export_path,
                                   'is_admin_only': False, 'metadata': {}}],

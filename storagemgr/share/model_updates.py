@@ -32,6 +32,7 @@ from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
 from storagemgr.db import session as db_session
 from storagemgr.driver_returns import ReturnChecker
+from storagemgr.scheduler import capacity
 from storagemgr.share import constants
 from storagemgr.share import private_storage
 from storagemgr.share import records
@@ -279,30 +280,48 @@ def _written(what, resource_id, written, expected_status):
 
 
 def _write_instance(what, instance, parent_model, parent_id, values,
-                    expected_status, parent_values=None):
+                    expected_status, parent_values=None, on_written=None):
     """Write an instance's ``values`` if it is still in a status.
 
     ``instance(session)`` finds the instance row; ``expected_status``
-    guards it; ``parent_values`` then go on the share or snapshot, in the
-    same transaction.
+    guards it; ``parent_values`` then go on the share or snapshot, and
+    ``on_written(session, row, parent)`` runs, in the same transaction.
     """
     with db_session.session_scope() as session:
         row = instance(session)
+        old_host = row.host if hasattr(row, 'host') else None
         written = db_api.conditional_update(
             type(row), row.id, values,
             expected={'status': list(expected_status)}, session=session)
-        if written and parent_values:
-            db_api.update(parent_model, parent_id, parent_values,
-                          session=session)
+        if written and (parent_values or on_written):
+            parent = db_api.get(parent_model, parent_id, session=session)
+            if on_written is not None:
+                on_written(session, old_host, parent)
+            if parent_values:
+                db_api.update(parent_model, parent_id, parent_values,
+                              session=session)
     return _written(what, parent_id, written, expected_status)
 
 
-def _write_share(share_id, values, expected_status, share_values=None):
+def _write_share(share_id, values, expected_status, share_values=None,
+                 on_written=None):
     """``_write_instance`` for the share's active instance."""
     return _write_instance(
         'Share', lambda session: records.active_instance(
             share_id, session=session),
-        models.Share, share_id, values, expected_status, share_values)
+        models.Share, share_id, values, expected_status, share_values,
+        on_written)
+
+
+def _counting_new_size(new_size, reserved=0):
+    """An ``on_written`` that moves the pool's count to ``new_size``.
+
+    ``reserved``: GiB its claim already counted (an extend's growth).
+    """
+    def count(session, host, share):
+        capacity.adjust(session, host,
+                        new_size - (share.size or 0) - reserved)
+    return count
 
 
 def _write_snapshot(snapshot_id, values, expected_status,
@@ -332,8 +351,25 @@ def apply_share_created(share_id, update,
 
 
 def apply_share_resized(share_id, new_size, expected_status):
+    """The share has its new size; its pool's count follows.
+
+    An extend's growth was counted by its claim; a shrink's is given back
+    here.
+    """
+    with db_session.session_scope() as session:
+        old_size = records.get_share(share_id, session=session).size
+    reserved = max(0, new_size - (old_size or 0))
     return _write_share(share_id, {'status': constants.STATUS_AVAILABLE},
-                        [expected_status], share_values={'size': new_size})
+                        [expected_status], share_values={'size': new_size},
+                        on_written=_counting_new_size(new_size, reserved))
+
+
+def release_extend(share_id, new_size):
+    """Give back what a failed extend's claim counted on the pool."""
+    with db_session.session_scope() as session:
+        share = records.get_share(share_id, session=session)
+        instance = records.active_instance(share_id, session=session)
+        capacity.release(session, instance.host, new_size - share.size)
 
 
 def _split_snapshot_update(update):
@@ -365,7 +401,7 @@ def apply_share_managed(share_id, update):
     if update.get('metadata'):
         share_values['share_metadata'] = update['metadata']
     return _write_share(share_id, values, [constants.STATUS_MANAGING],
-                        share_values)
+                        share_values, _counting_new_size(update['size']))
 
 
 def apply_snapshot_managed(snapshot_id, update):
@@ -447,8 +483,14 @@ def apply_ensure_update(share_id, update):
         values['host'] = update['host']
     if not values:
         return False
+
+    def move_count(session, old_host, share):
+        if values.get('host', old_host) != old_host:
+            capacity.adjust(session, old_host, -(share.size or 0))
+            capacity.adjust(session, values['host'], share.size or 0)
     return _write_share(share_id, values,
-                        [constants.STATUS_AVAILABLE, constants.STATUS_ERROR])
+                        [constants.STATUS_AVAILABLE, constants.STATUS_ERROR],
+                        on_written=move_count)
 
 
 def apply_share_reverted(share_id, snapshot_id):
@@ -463,6 +505,7 @@ def apply_share_reverted(share_id, snapshot_id):
                 {'status': constants.STATUS_AVAILABLE},
                 expected={'status': [constants.STATUS_REVERTING]},
                 session=session):
+            capacity.adjust(session, instance.host, size - share.size)
             db_api.update(models.Share, share_id, {'size': size},
                           session=session)
         db_api.conditional_update(
@@ -482,8 +525,13 @@ def forget_share(share_id, keep_private_data=False):
     """
     instances = models.ShareInstance
     with db_session.session_scope() as session:
-        instance_ids = list(session.scalars(
-            sa.select(instances.id).where(instances.share_id == share_id)))
+        placed = session.execute(
+            sa.select(instances.id, instances.host).where(
+                instances.share_id == share_id)).all()
+        instance_ids = [instance_id for instance_id, _ in placed]
+        size = records.get_share(share_id, session=session).size
+        for _, host in placed:
+            capacity.release(session, host, size)
         rule_ids = sa.select(models.ShareAccessRule.id).where(
             models.ShareAccessRule.share_id == share_id)
         session.execute(sa.delete(models.ShareInstanceAccessRule).where(

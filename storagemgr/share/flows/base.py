@@ -55,10 +55,11 @@ def error_out_share(share_id, status, expected, extra=None, **message):
     try:
         instance_id = records.active_instance(share_id).id
     except exception.NotFound:
-        return
-    error_out(models.ShareInstance, instance_id, status, expected,
-              extra=extra, message_resource=(message_api.SHARE, share_id),
-              **message)
+        return False
+    return error_out(models.ShareInstance, instance_id, status, expected,
+                     extra=extra,
+                     message_resource=(message_api.SHARE, share_id),
+                     **message)
 
 
 def error_out_snapshot(snapshot_id, status, expected, extra=None,

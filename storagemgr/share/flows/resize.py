@@ -28,10 +28,13 @@ class ExtendShareOnBackend(base.ShareTask):
         self.driver(backend).extend_share(share, new_size,
                                           share_server=None)
 
-    def revert(self, share_id, **kwargs):
-        base.error_out_share(share_id, constants.STATUS_EXTENDING_ERROR,
-                             [constants.STATUS_EXTENDING], action='extend',
-                             failures=kwargs.get('flow_failures'))
+    def revert(self, share_id, new_size, **kwargs):
+        if base.error_out_share(share_id, constants.STATUS_EXTENDING_ERROR,
+                                [constants.STATUS_EXTENDING],
+                                action='extend',
+                                failures=kwargs.get('flow_failures')):
+            # The share keeps its size: its pool gets the growth back.
+            model_updates.release_extend(share_id, new_size)
 
 
 class ShrinkShareOnBackend(base.ShareTask):

@@ -1,0 +1,94 @@
+"""Placing a new share or volume: choose a pool, then claim it atomically.
+
+The families call :func:`place` with their request spec and a ``claim``
+that inserts the rows and reserves the capacity in one transaction
+(``storagemgr.scheduler.capacity.reserve``). When the claim finds that
+another request took the space meanwhile, the pools are read again and
+the choice is made again, a few times, before the request is refused.
+"""
+
+import threading
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from storagemgr.backend import process_registry
+from storagemgr import exception
+from storagemgr.scheduler import filter_scheduler
+from storagemgr.scheduler import host_manager
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+# Claims that lost a race are retried this many times in all.
+ATTEMPTS = 3
+
+_LOCK = threading.Lock()
+_SCHEDULERS = {}
+
+
+def scheduler(kind):
+    """The FilterScheduler of ``kind`` for the filters configured now."""
+    key = (kind, tuple(CONF['scheduler_default_%s_filters' % kind]),
+           tuple(CONF['scheduler_default_%s_weighers' % kind]),
+           CONF.capacity_weight_multiplier, CONF.goodness_weight_multiplier)
+    with _LOCK:
+        if key not in _SCHEDULERS:
+            _SCHEDULERS[key] = filter_scheduler.FilterScheduler(kind)
+        return _SCHEDULERS[key]
+
+
+def candidates(kind, backend=None, registry=None):
+    """``(pools, dropped)`` of ``kind`` (see HostManager.pool_states)."""
+    registry = registry or process_registry.get_registry()
+    if backend is not None:
+        # An unknown backend or one of the other kind is named as such.
+        from storagemgr import hosts
+        registry.lookup(hosts.backend_of(backend), kind=kind)
+    return host_manager.HostManager(registry, kind).pool_states(backend)
+
+
+def choose(kind, request_spec, backend=None, registry=None):
+    """The PoolState for ``request_spec``, or NoValidHost saying why."""
+    pools, dropped = candidates(kind, backend, registry)
+    try:
+        return scheduler(kind).select(pools, request_spec)
+    except exception.NoValidHost as e:
+        reason = e.kwargs.get('reason') or str(e)
+        notes = ['%s' % why for why in dropped.values()]
+        if backend is not None:
+            notes.append('only %s was considered (--backend)' % backend)
+        if notes:
+            reason = '%s; %s' % (reason.rstrip('.'), '; '.join(notes))
+        raise exception.NoValidHost(reason=reason) from None
+
+
+def place(kind, request_spec, claim, backend=None, registry=None):
+    """Choose a pool and return ``claim(pool)``; choose again on a race.
+
+    ``claim`` raises CapacityExceeded when the pool filled up since it
+    was read; after ATTEMPTS such losses the last one is raised.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        pool = choose(kind, request_spec, backend, registry)
+        try:
+            return claim(pool)
+        except exception.CapacityExceeded as e:
+            LOG.info('Pool %(pool)s filled up before the claim (attempt '
+                     '%(n)d of %(all)d): %(e)s', {
+                         'pool': pool.host, 'n': attempt, 'all': ATTEMPTS,
+                         'e': e})
+            if attempt == ATTEMPTS:
+                raise
+
+
+def thin_request(extra_specs):
+    """Whether a type asks for thin (True), thick (False) or either."""
+    value = str((extra_specs or {}).get('thin_provisioning', '')).strip()
+    value = value[len('<is>'):].strip() if value.startswith('<is>') else value
+    lowered = value.lower()
+    if lowered in ('true', '1', 'yes', 'on'):
+        return True
+    if lowered in ('false', '0', 'no', 'off'):
+        return False
+    return None
