@@ -20,6 +20,7 @@ _AREA_OPT_MODULES = (
     'storagemgr.plugins.opts',
     'storagemgr.volume.flows.attach',
     'storagemgr.volume.driver_views',
+    'storagemgr.types.opts',
 )
 
 
