@@ -78,8 +78,17 @@ class CreateShare(show.ShowOne):
                             help='Create the share from this snapshot (id '
                                  'or name); it lands on the snapshot\'s '
                                  'backend.')
+        parser.add_argument('--share-type', metavar='<share-type>',
+                            help='Share type (name or id); default: '
+                                 'default_share_type, else a type without '
+                                 'extra specs.')
+        parser.add_argument('--availability-zone', metavar='<zone>',
+                            help='Place the share in this availability '
+                                 'zone.')
         parser.add_argument('--backend', metavar='<backend>',
-                            help='Share backend; default: the only one.')
+                            help='Only consider this backend (a name, or '
+                                 'host@backend#pool for one pool); the '
+                                 'scheduler\'s filters still apply.')
         parser.add_argument('--property', metavar='<key=value>',
                             action='append', default=[],
                             help='Metadata to set (repeatable).')
@@ -90,7 +99,9 @@ class CreateShare(show.ShowOne):
             parsed_args.share_proto, parsed_args.size,
             name=parsed_args.name, snapshot_id=parsed_args.snapshot_id,
             backend=parsed_args.backend,
-            metadata=parse_key_values(parsed_args.property, '--property'))
+            metadata=parse_key_values(parsed_args.property, '--property'),
+            share_type=parsed_args.share_type,
+            availability_zone=parsed_args.availability_zone)
         return base.show_columns(share, structured=STRUCTURED)
 
 
@@ -165,7 +176,8 @@ class AdoptShare(show.ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument('backend', metavar='<backend>',
-                            help='Share backend holding the share.')
+                            help='Backend holding the share: a name, or '
+                                 'host@backend#pool to name its pool.')
         parser.add_argument('share_proto', metavar='<protocol>',
                             help='Protocol: NFS or CIFS.')
         parser.add_argument('export_path', metavar='<export-path>',

@@ -20,8 +20,8 @@ from oslo_db import exception as db_exc
 from oslo_log import log as logging
 import sqlalchemy as sa
 
-from storagemgr.db import session as db_session
 from storagemgr.db.models import pool_usage as models
+from storagemgr.db import session as db_session
 from storagemgr import exception
 
 LOG = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from storagemgr import exception
 from storagemgr.message import api as message_api
 from storagemgr.share import constants
 from storagemgr.share import driver_views
+from storagemgr.types import api as types_api
 
 Share = models.Share
 Instance = models.ShareInstance
@@ -177,7 +178,9 @@ def share_record(share, instance):
             instance.export_locations),
         'instance_id': instance.id,
         'snapshot_id': share.snapshot_id,
+        'share_type': types_api.share_types.name_of(share.share_type_id),
         'share_type_id': share.share_type_id,
+        'availability_zone': instance.availability_zone,
         'share_group_id': share.share_group_id,
         'metadata': dict(share.share_metadata or {}),
         'failure_reason': message_api.failure_detail_of(
