@@ -80,15 +80,3 @@ def place(kind, request_spec, claim, backend=None, registry=None):
                          'e': e})
             if attempt == ATTEMPTS:
                 raise
-
-
-def thin_request(extra_specs):
-    """Whether a type asks for thin (True), thick (False) or either."""
-    value = str((extra_specs or {}).get('thin_provisioning', '')).strip()
-    value = value[len('<is>'):].strip() if value.startswith('<is>') else value
-    lowered = value.lower()
-    if lowered in ('true', '1', 'yes', 'on'):
-        return True
-    if lowered in ('false', '0', 'no', 'off'):
-        return False
-    return None

@@ -26,6 +26,7 @@ from storagemgr import hosts
 from storagemgr import input_checks
 from storagemgr.scheduler import capacity
 from storagemgr.scheduler import placement
+from storagemgr.scheduler import pool_state
 from storagemgr.share import access_rules
 from storagemgr.share import constants
 from storagemgr.share import driver_views
@@ -194,7 +195,7 @@ class API(object):
         share_values['share_type_id'] = kind['id']
         request['resource_type'] = {'name': kind['name'],
                                     'extra_specs': kind['extra_specs']}
-        thin = placement.thin_request(kind['extra_specs'])
+        thin = pool_state.thin_requested(kind['extra_specs'])
 
         def claim_on(pool):
             instance_values = {
@@ -341,7 +342,7 @@ class API(object):
         if pool is None:
             return None
         kind = types_api.share_types.resolve(share.share_type_id)
-        return pool.limit_gb(placement.thin_request(kind['extra_specs']))
+        return pool.limit_gb(pool_state.thin_requested(kind['extra_specs']))
 
     def revert(self, snapshot_ref):
         """Revert a share, in place, to its latest snapshot."""

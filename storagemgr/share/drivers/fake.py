@@ -29,6 +29,21 @@ CONF = cfg.CONF
 
 VERSION = '1.0'
 
+def _typed(pairs):
+    """String values of a DictOpt as the booleans and numbers they spell."""
+    typed = {}
+    for key, text in pairs.items():
+        lowered = str(text).strip().lower()
+        if lowered in ('true', 'false'):
+            typed[key] = lowered == 'true'
+            continue
+        try:
+            typed[key] = float(text) if '.' in text else int(text)
+        except ValueError:
+            typed[key] = text
+    return typed
+
+
 fake_opts = [
     cfg.DictOpt('fake_delays', default={},
                 help=_('Seconds each fake driver method waits before '
@@ -54,6 +69,12 @@ fake_opts = [
                       'create from snapshot takes.')),
     cfg.FloatOpt('fake_total_capacity_gb', default=1000.0, min=0.0,
                  help=_('Capacity the fake backend reports.')),
+    cfg.DictOpt('fake_capabilities', default={},
+                help=_('Capabilities the fake backend reports on top of its '
+                       'own, as key:value pairs (true/false become '
+                       'booleans, numbers numbers), for example '
+                       'snapshot_support:false,thin_provisioning:false. '
+                       'For trying the scheduler.')),
     cfg.IntOpt('fake_migration_steps', default=2, min=1,
                help=_('How many migration_continue calls a fake migration '
                       'takes to finish its first phase.')),
@@ -377,6 +398,9 @@ class FakeShareDriver(fake_moves.FakeMovesMixin, driver.ShareDriver):
                        'reserved_percentage': self._config(
                            'reserved_share_percentage', 0)}],
         }
+        overrides = _typed(self._config('fake_capabilities', {}) or {})
+        stats.update(overrides)
+        stats['pools'][0].update(overrides)
         stats.update(data or {})
         super()._update_share_stats(stats)
 
