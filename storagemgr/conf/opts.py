@@ -21,6 +21,7 @@ _AREA_OPT_MODULES = (
     'storagemgr.volume.flows.attach',
     'storagemgr.volume.driver_views',
     'storagemgr.types.opts',
+    'storagemgr.scheduler.opts',
 )
 
 
