@@ -10,7 +10,8 @@ from storagemgr.plugins import health
 from storagemgr.volume import api as volume_api
 
 VOLUME_COLUMNS = ('id', 'name', 'status', 'size')
-VOLUME_LONG_COLUMNS = VOLUME_COLUMNS + ('backend', 'consistencygroup_id',
+VOLUME_LONG_COLUMNS = VOLUME_COLUMNS + ('volume_type', 'host', 'backend',
+                                        'consistencygroup_id',
                                         'snapshot_id', 'source_volid',
                                         'provider_location')
 # What ``volume show`` says of each attachment.
@@ -37,8 +38,17 @@ class CreateVolume(show.ShowOne):
                             help='Clone this volume (name or id).')
         parser.add_argument('--consistency-group', metavar='<group>',
                             help='Create it in this consistency group.')
+        parser.add_argument('--volume-type', metavar='<volume-type>',
+                            help='Volume type (name or id; default: the '
+                                 'source\'s, else default_volume_type). '
+                                 'The scheduler places the volume on a '
+                                 'pool that suits it.')
+        parser.add_argument('--availability-zone', metavar='<zone>',
+                            help='Availability zone to place it in.')
         parser.add_argument('--backend', metavar='<backend>',
-                            help='Volume backend (default: the only one).')
+                            help='Only consider this backend (a name, or '
+                                 'host@backend#pool for one pool); the '
+                                 'scheduler\'s filters still apply.')
         parser.add_argument('name', metavar='<name>')
         return parser
 
@@ -52,7 +62,9 @@ class CreateVolume(show.ShowOne):
             parsed_args.name, size=parsed_args.size,
             backend=parsed_args.backend,
             group=parsed_args.consistency_group,
-            snapshot=parsed_args.snapshot, source_volume=parsed_args.source)
+            snapshot=parsed_args.snapshot, source_volume=parsed_args.source,
+            volume_type=parsed_args.volume_type,
+            availability_zone=parsed_args.availability_zone)
         return base.show_columns(volume)
 
 
@@ -62,8 +74,8 @@ class ListVolume(lister.Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument('--long', action='store_true',
-                            help='Also show backend, consistency group, '
-                                 'source and location.')
+                            help='Also show type, host, backend, '
+                                 'consistency group, source and location.')
         return parser
 
     def take_action(self, parsed_args):

@@ -18,8 +18,10 @@ from storagemgr.db.models import volume as models
 from storagemgr.db.models import volume_attachment as attachment_models
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
+from storagemgr import hosts
 from storagemgr import input_checks
 from storagemgr.message import api as message_api
+from storagemgr.scheduler import placement
 from storagemgr.volume import constants as c
 from storagemgr.volume.flows import attach as attach_flows
 from storagemgr.volume.flows import group as group_flows
@@ -27,6 +29,7 @@ from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
 from storagemgr.volume.flows import snapshot as snapshot_flows
 from storagemgr.volume.flows import volume as volume_flows
 from storagemgr.volume import group_updates
+from storagemgr.volume import scheduling
 
 _NOT_FOUND = {
     models.Volume: (exception.VolumeNotFound, 'volume', 'Volume'),
@@ -46,6 +49,20 @@ def record(row):
         if values.get(key) is not None:
             values[key] = values[key].isoformat()
     values['failure_reason'] = message_api.failure_detail(row)
+    return values
+
+
+def _volume_record(row, type_names=None):
+    """A volume's record, with its type's name as ``volume_type``.
+
+    ``type_names`` caches the names across the rows of one listing.
+    """
+    values = record(row)
+    names = {} if type_names is None else type_names
+    type_id = row.volume_type_id
+    if type_id not in names:
+        names[type_id] = scheduling.type_name(type_id)
+    values['volume_type'] = names[type_id]
     return values
 
 
@@ -95,6 +112,13 @@ def _run_group_flow(factory, action, resource_id, claim=None, **store):
     engine = _run(factory, action, resource_id, claim=claim, **store)
     group_updates.raise_if_failed(engine.storage.fetch('outcome'), action,
                                   resource_id)
+
+
+def _gib(value):
+    """A limit as the user reads it: whole GiB when it is whole."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _check_size(size, what='size'):
@@ -275,11 +299,14 @@ def _read_group_for_delete(group):
 
 
 def _create_group_rows(session, group_id, name, backend_name, cgsnapshot,
-                       source, members, volume_names):
+                       source, members, volumes, pools):
     """The new group and its volumes, with the sources held available.
 
     ``source`` is the group snapshot (``cgsnapshot`` true) or the source
-    group; a source group must still have exactly ``members``.
+    group; a source group must still have exactly ``members``. Each new
+    volume goes on the pool of the volume it is made from (``volumes``
+    by id), of the same type, and is counted there within the limit of
+    that pool (``pools`` by host; one not reporting is counted only).
     """
     if cgsnapshot:
         _hold(session, models.CGSnapshot, source, ['available'])
@@ -298,15 +325,23 @@ def _create_group_rows(session, group_id, name, backend_name, cgsnapshot,
         'cgsnapshot_id': source.id if cgsnapshot else None,
         'source_cgid': None if cgsnapshot else source.id},
         session=session)
+    specs = {}
     for member in members:
+        origin = volumes[member.volume_id if cgsnapshot else member.id]
         values = {'status': c.VOLUME_CREATING, 'size': member.size,
-                  'backend': backend_name, 'consistencygroup_id': group_id}
+                  'backend': backend_name, 'consistencygroup_id': group_id,
+                  'host': origin.host, 'name': origin.name,
+                  'volume_type_id': origin.volume_type_id}
         if cgsnapshot:
             values['snapshot_id'] = member.id
-            values['name'] = volume_names.get(member.volume_id)
         else:
             values['source_volid'] = member.id
-            values['name'] = member.name
+        if origin.volume_type_id not in specs:
+            specs[origin.volume_type_id] = scheduling.specs_of(
+                origin.volume_type_id)
+        scheduling.reserve(session, origin.host, member.size,
+                           pools.get(origin.host),
+                           specs[origin.volume_type_id])
         db_api.create(models.Volume, values, session=session)
 
 
@@ -328,31 +363,46 @@ class API(object):
         process_registry.use_registry(registry)
 
     def _backend(self, name):
-        name = name or self.registry.default_backend('volume')
+        """The backend section ``name`` names (a name or a host string)."""
+        name = (hosts.backend_of(name) if name else
+                self.registry.default_backend('volume'))
         self.registry.get(name, kind='volume')
         return name
 
     # Volumes ---------------------------------------------------------------
 
     def get_volume(self, ref):
-        return record(_find(models.Volume, ref))
+        return _volume_record(_find(models.Volume, ref))
 
     def list_volumes(self):
-        return [record(r) for r in db_api.query(
+        names = {}
+        return [_volume_record(r, names) for r in db_api.query(
             models.Volume, order_by=models.Volume.created_at)]
 
     def create_volume(self, name, size=None, backend=None, group=None,
-                      snapshot=None, source_volume=None):
+                      snapshot=None, source_volume=None, volume_type=None,
+                      availability_zone=None):
+        """Create a volume: empty, from a snapshot, or a clone.
+
+        The scheduler places it on a pool that suits its volume type
+        (``volume_type``, else the source's, else ``default_volume_type``,
+        else the implicit type without extra specs) in
+        ``availability_zone``. ``backend`` (a name or a host string)
+        restricts the candidates; a volume made from a snapshot or a clone
+        stays on its source's pool and one in a group on the group's
+        backend. The filters, capacity above all, judge those places too.
+        """
         values = {'name': input_checks.display_name(name),
                   'status': c.VOLUME_CREATING}
         if size is not None:
             _check_size(size)
+        source_row = None
         if snapshot:
             snap = _find(models.VolumeSnapshot, snapshot)
             if snap.status != c.SNAPSHOT_AVAILABLE:
                 _refuse_state('Volume snapshot', snap,
                               'creating a volume from it', ['available'])
-            source_backend = _find(models.Volume, snap.volume_id).backend
+            source_row = _find(models.Volume, snap.volume_id)
             size = snap.size if size is None else size
             if _check_size(size) < snap.size:
                 raise exception.InvalidInput(
@@ -360,33 +410,40 @@ class API(object):
                     (size, snap.id, snap.size))
             values['snapshot_id'] = snap.id
         elif source_volume:
-            source = _find(models.Volume, source_volume)
-            if source.status != c.VOLUME_AVAILABLE:
-                _refuse_state('Volume', source, 'cloning it', ['available'])
-            source_backend = source.backend
-            size = source.size if size is None else size
-            values['source_volid'] = source.id
-        else:
-            source_backend = None
+            source_row = _find(models.Volume, source_volume)
+            if source_row.status != c.VOLUME_AVAILABLE:
+                _refuse_state('Volume', source_row, 'cloning it',
+                              ['available'])
+            size = source_row.size if size is None else size
+            values['source_volid'] = source_row.id
+        source_backend = source_row.backend if source_row else None
         values['size'] = _check_size(size)
+        wanted_backend = hosts.backend_of(backend) if backend else None
+        group_row = None
         if group:
             group_row = _find(models.ConsistencyGroup, group)
             if group_row.status != c.GROUP_AVAILABLE:
                 _refuse_state('Consistency group', group_row,
                               'adding a volume', ['available'])
-            source_backend = source_backend or group_row.backend
-            if group_row.backend != source_backend or (
-                    backend and backend != group_row.backend):
+            if (source_backend or group_row.backend) != group_row.backend or (
+                    wanted_backend and wanted_backend != group_row.backend):
                 raise exception.InvalidInput(
                     reason='consistency group %s is on backend %s; its '
                            'volumes must be too' % (group_row.id,
                                                     group_row.backend))
             values['consistencygroup_id'] = group_row.id
-        if backend and source_backend and backend != source_backend:
+        if wanted_backend and source_backend and (
+                wanted_backend != source_backend):
             raise exception.InvalidInput(
                 reason='the source is on backend %s, not %s' % (
                     source_backend, backend))
-        values['backend'] = self._backend(backend or source_backend)
+        kind = scheduling.resolve_type(
+            volume_type, source_row.volume_type_id if source_row else None)
+        values['volume_type_id'] = kind['id']
+        # Where the candidates are: the source's own pool, else what the
+        # user named, else the group's backend, else every backend.
+        where = ((source_row.host or source_row.backend) if source_row
+                 else backend or (group_row.backend if group_row else None))
         # The source and the group were read above; hold them in the
         # status they were read in while the row goes in, so a concurrent
         # delete either refuses (it sees a volume being made from them)
@@ -395,20 +452,32 @@ class API(object):
         if snapshot:
             held.append(('Volume snapshot', models.VolumeSnapshot, snap))
         elif source_volume:
-            held.append(('Volume', models.Volume, source))
+            held.append(('Volume', models.Volume, source_row))
         if group:
             held.append(('Consistency group', models.ConsistencyGroup,
                          group_row))
         volume_id = values['id'] = uuidutils.generate_uuid()
 
-        def claim(session):
-            for _label, model, row in held:
-                _hold(session, model, row, ['available'])
-            db_api.create(models.Volume, values, session=session)
+        def claim_on(pool):
+            self._backend(pool.backend)
+            row_values = dict(values, host=pool.host, backend=pool.backend)
 
-        try:
+            def claim(session):
+                for _label, model, row in held:
+                    _hold(session, model, row, ['available'])
+                scheduling.reserve(session, pool.host, values['size'],
+                                   pool, kind['extra_specs'])
+                db_api.create(models.Volume, row_values, session=session)
+
             _run(volume_flows.create_volume_flow, 'create volume',
                  volume_id, claim=claim, volume_id=volume_id)
+
+        try:
+            placement.place(
+                scheduling.KIND,
+                scheduling.request_spec(values['size'], kind,
+                                        availability_zone),
+                claim_on, backend=where, registry=self.registry)
         except _Changed as changed:
             label, model, row = [h for h in held if h[2] is changed.row][0]
             _refuse_state(label, _find(model, row.id),
@@ -461,16 +530,35 @@ class API(object):
                        'its size %d GiB (volumes only grow)' % (
                            new_size, volume.id, volume.size))
 
+        # The growth is reserved on the volume's pool, within the limit
+        # of its type there; a failed extend gives it back (see the flow).
+        pool = scheduling.pool_at(volume.host, self.registry)
+        specs = scheduling.specs_of(volume.volume_type_id)
+
         def claim(session):
             _hold(session, models.Volume, volume, [c.VOLUME_AVAILABLE],
-                  values={'status': c.VOLUME_EXTENDING})
+                  values={'status': c.VOLUME_EXTENDING}, size=volume.size)
+            scheduling.reserve(session, volume.host, new_size - volume.size,
+                               pool, specs)
 
         try:
             _run(volume_flows.extend_volume_flow, 'extend volume', volume.id,
                  claim=claim, volume_id=volume.id, new_size=new_size)
         except _Changed:
-            _refuse_state('Volume', _find(models.Volume, volume.id),
-                          'extend', ['available'])
+            current = _find(models.Volume, volume.id)
+            if current.status != c.VOLUME_AVAILABLE:
+                _refuse_state('Volume', current, 'extend', ['available'])
+            raise exception.ConditionNotMet(
+                resource='Volume', id=volume.id, status=current.status,
+                action='extend', conditions='its size to be still %d GiB '
+                '(it is %d GiB now)' % (volume.size, current.size))
+        except exception.CapacityExceeded as e:
+            raise exception.InvalidVolume(
+                reason='volume %s cannot grow from %d to %d GiB: pool %s '
+                       'has %s of %s GiB allocated' % (
+                           volume.id, volume.size, new_size, volume.host,
+                           e.kwargs.get('allocated'),
+                           _gib(e.kwargs.get('limit')))) from None
         return self.get_volume(volume.id)
 
     # Attachments to this host ----------------------------------------------
@@ -710,14 +798,15 @@ class API(object):
             raise exception.InvalidConsistencyGroup(
                 reason='source %s %s is not available' % (
                     label, ', '.join(not_ready)))
-        if backend and backend != source_group_row.backend:
+        if backend and hosts.backend_of(backend) != source_group_row.backend:
             raise exception.InvalidInput(
                 reason='the source is on backend %s, not %s' % (
                     source_group_row.backend, backend))
         backend_name = self._backend(source_group_row.backend)
-        volume_names = {v.id: v.name for v in db_api.query(
+        volumes = {v.id: v for v in db_api.query(
             models.Volume, id=[getattr(m, 'volume_id', m.id)
                                for m in members])}
+        pools = scheduling.pools_by_host(backend_name, self.registry)
         group_id = uuidutils.generate_uuid()
         try:
             _run_group_flow(
@@ -725,7 +814,7 @@ class API(object):
                 'create consistency group', group_id,
                 claim=lambda session: _create_group_rows(
                     session, group_id, name, backend_name, cgsnapshot,
-                    source, members, volume_names),
+                    source, members, volumes, pools),
                 group_id=group_id)
         except _Changed as changed:
             raise exception.InvalidConsistencyGroup(

@@ -346,12 +346,21 @@ def write_group_outcome(group_model, group_id, member_model, outcome):
     """Write an outcome: group and members, membership, removed rows.
 
     One transaction, so a crash never leaves half of it; member rows go
-    first so a removed group never leaves members pointing at it. Safe to
-    run again (a resumed flow may).
+    first so a removed group never leaves members pointing at it. A
+    deleted volume gives its size back to its pool; a volume whose size
+    the driver changed counts the difference. Safe to run again (a
+    resumed flow may).
     """
     with db_session.session_scope() as session:
         for member_id, values in sorted(outcome['members'].items()):
-            if values.get('status') == _DELETED:
+            if member_model is models.Volume:
+                # A volume's pool counts what it holds (see volume_updates).
+                if values.get('status') == _DELETED:
+                    volume_updates.forget_volume(member_id, session=session)
+                else:
+                    volume_updates.write_counted(member_id, values,
+                                                 session=session)
+            elif values.get('status') == _DELETED:
                 db_api.delete(member_model, member_id, session=session)
             else:
                 db_api.conditional_update(member_model, member_id, values,

@@ -9,10 +9,19 @@ failure is an exception); known provider keys (``provider_id``,
 the row; any other key (drivers written for Cinder return bookkeeping
 such as ``updated_at``) is ignored with one warning per driver, method and
 key. Only a value of the wrong type is an error.
+
+The writes that change what a volume holds on its pool (its creation
+with the size the driver reports, a failed extend, its deletion) move the
+pool's allocated capacity in the same transaction.
 """
 
+import sqlalchemy as sa
+
+from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
+from storagemgr.db import session as db_session
 from storagemgr import driver_returns
+from storagemgr.scheduler import capacity
 from storagemgr.volume import constants as c
 
 # The provider keys the volume tables have a column for.
@@ -67,3 +76,56 @@ def _plain(checker, update, used_keys):
     if 'size' in values:
         checker.non_negative_int(values['size'], 'size')
     return values
+
+
+def _placed(session, volume_id):
+    """``(host, size)`` of a volume, or None when its row is gone."""
+    return session.execute(sa.select(
+        models.Volume.host, models.Volume.size).where(
+        models.Volume.id == volume_id)).first()
+
+
+def write_counted(volume_id, values, expected=None, session=None):
+    """Write ``values`` on a volume; a new ``size`` moves its pool's count.
+
+    A driver may report another size than the one asked for (a backend
+    that rounds up); the pool then counts what the volume really holds.
+    Returns whether the row was written.
+    """
+    def work(session):
+        row = _placed(session, volume_id)
+        if row is None or not db_api.conditional_update(
+                models.Volume, volume_id, values, expected=expected,
+                session=session):
+            return False
+        new_size = values.get('size')
+        if new_size is not None and new_size != row.size:
+            capacity.adjust(session, row.host, new_size - (row.size or 0))
+        return True
+    return db_session.run(work, session)
+
+
+def forget_volume(volume_id, session=None):
+    """Delete a volume's row and give its size back to its pool.
+
+    One transaction; a row already gone (a resumed flow) is not an error.
+    """
+    def work(session):
+        row = _placed(session, volume_id)
+        if row is not None and db_api.delete(models.Volume, volume_id,
+                                             session=session):
+            capacity.release(session, row.host, row.size)
+    db_session.run(work, session)
+
+
+def release_extend(volume_id, new_size):
+    """Give back what a failed extend's claim reserved on the pool.
+
+    The volume kept its size, so the growth is ``new_size`` less it.
+    """
+    def work(session):
+        row = _placed(session, volume_id)
+        if row is not None:
+            capacity.release(session, row.host,
+                             new_size - (row.size or 0))
+    db_session.run(work)

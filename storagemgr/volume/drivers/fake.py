@@ -9,6 +9,9 @@ to fail on purpose:
   is what a group snapshot's latency is made of.
 * ``fake_failures`` (``method:dotted.ExceptionClass``) makes a method raise
   that class, foreign ones included (``builtins.RuntimeError``).
+* ``fake_total_capacity_gb`` and ``fake_thin_provisioning`` shape the
+  stats the scheduler places volumes by (one pool named after the
+  backend; free is the total less the sizes it holds).
 * ``fake_native_groups``: when false (the default) the group methods raise
   NotImplementedError, so the manager's generic per-volume code runs.
 * Attaching works through os-brick's local connector: ``create_export``
@@ -34,6 +37,7 @@ from storagemgr import exception
 from storagemgr.i18n import _
 from storagemgr import paths
 from storagemgr.volume import driver
+from storagemgr.volume.drivers import capacity
 
 fake_opts = [
     cfg.DictOpt('fake_delays', default={},
@@ -45,6 +49,13 @@ fake_opts = [
     cfg.DictOpt('fake_failures', default={},
                 help=_('Methods of the fake volume driver that raise, as '
                        'method:dotted.ExceptionClass pairs.')),
+    cfg.FloatOpt('fake_total_capacity_gb', default=1000.0, min=0,
+                 help=_('Total capacity the fake volume driver reports; '
+                        'its free capacity is that less the sizes of the '
+                        'volumes it holds.')),
+    cfg.BoolOpt('fake_thin_provisioning', default=True,
+                help=_('Whether the fake volume driver reports thin '
+                       'provisioning (else thick).')),
     cfg.BoolOpt('fake_native_groups', default=False,
                 help=_('Whether the fake volume driver does consistency '
                        'group operations itself instead of leaving them '
@@ -102,7 +113,8 @@ class FakeVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
 
     @staticmethod
     def get_driver_options():
-        return driver.VolumeDriver.get_driver_options() + fake_opts
+        return (driver.VolumeDriver.get_driver_options() +
+                capacity.capacity_opts + fake_opts)
 
     def _option(self, name, default):
         # Read once: oslo.config lookups are slow next to a fake call, and
@@ -185,12 +197,15 @@ class FakeVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
         return {'provider_location': 'fake://volume/%s' % volume['id']}
 
     def get_volume_stats(self, refresh=False):
-        return {'volume_backend_name': getattr(
-                    self.configuration, 'config_group', 'fake'),
-                'vendor_name': 'storagemgr', 'driver_version': '1.0',
-                'storage_protocol': 'fake', 'total_capacity_gb': 1000,
-                'free_capacity_gb': 1000,
-                'consistencygroup_support': True}
+        total = float(self._option('fake_total_capacity_gb', 1000.0))
+        used = sum(v.get('size') or 0 for v in list(self.volumes.values()))
+        return capacity.backend_stats(
+            self.configuration,
+            getattr(self.configuration, 'config_group', None) or 'fake',
+            total, max(0.0, total - used),
+            self._option('fake_thin_provisioning', True),
+            vendor_name='storagemgr', driver_version='1.0',
+            storage_protocol='fake', consistencygroup_support=True)
 
     def manage_existing(self, volume, existing_ref):
         self._enter('manage_existing')

@@ -37,6 +37,7 @@ from storagemgr import exception
 from storagemgr.i18n import _
 from storagemgr import paths
 from storagemgr.volume import driver
+from storagemgr.volume.drivers import capacity
 from storagemgr.volume import generic
 
 LOG = logging.getLogger(__name__)
@@ -134,7 +135,8 @@ class LocalVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
 
     @staticmethod
     def get_driver_options():
-        return driver.VolumeDriver.get_driver_options() + local_opts
+        return (driver.VolumeDriver.get_driver_options() +
+                capacity.capacity_opts + local_opts)
 
     # Setup and paths -------------------------------------------------------
 
@@ -228,16 +230,13 @@ class LocalVolumeDriver(driver.VolumeDriver, driver.ConsistencyGroupDriver):
 
     def get_volume_stats(self, refresh=False):
         st = os.statvfs(self.root)
-        return {
-            'volume_backend_name': self.backend_name,
-            'vendor_name': 'storagemgr',
-            'driver_version': '1.0',
-            'storage_protocol': 'file',
-            'total_capacity_gb': st.f_blocks * st.f_frsize // GiB,
-            'free_capacity_gb': st.f_bavail * st.f_frsize // GiB,
-            'thin_provisioning_support': True,
-            'consistencygroup_support': True,
-        }
+        # Sparse files: thin, over-subscribed up to the configured ratio.
+        return capacity.backend_stats(
+            self.configuration, self.backend_name,
+            st.f_blocks * st.f_frsize // GiB,
+            st.f_bavail * st.f_frsize // GiB, True,
+            vendor_name='storagemgr', driver_version='1.0',
+            storage_protocol='file', consistencygroup_support=True)
 
     def _existing_path(self, existing_ref):
         name = (existing_ref or {}).get('source-name')

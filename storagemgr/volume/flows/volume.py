@@ -5,6 +5,10 @@ Each flow is a short list of tasks: one calls the driver, the next writes
 the result. A driver failure reverts into the documented error status
 (``error``, ``error_deleting``, ``error_extending``); a resumed flow runs
 the driver call again, which the drivers make safe.
+
+The volume's pool counts its size from the claim that inserts the row
+(the API's) to the transaction that deletes it; an extend's claim counts
+the growth, which a failed extend gives back.
 """
 
 from taskflow.patterns import linear_flow
@@ -52,8 +56,8 @@ class CreateVolumeOnBackendTask(tasks.StorageTask):
 class MarkVolumeAvailableTask(tasks.StorageTask):
     def execute(self, volume_id, model_update):
         values = dict(model_update, status=c.VOLUME_AVAILABLE)
-        db_api.conditional_update(models.Volume, volume_id, values,
-                                  expected={'status': [c.VOLUME_CREATING]})
+        volume_updates.write_counted(volume_id, values,
+                                     expected={'status': [c.VOLUME_CREATING]})
 
 
 def create_volume_flow():
@@ -75,7 +79,7 @@ class DeleteVolumeOnBackendTask(tasks.StorageTask):
 
 class RemoveVolumeRecordTask(tasks.StorageTask):
     def execute(self, volume_id):
-        db_api.delete(models.Volume, volume_id)
+        volume_updates.forget_volume(volume_id)
 
 
 def delete_volume_flow():
@@ -89,10 +93,13 @@ class ExtendVolumeOnBackendTask(tasks.StorageTask):
         driver = process_registry.driver_for(volume.backend, 'volume')
         driver.extend_volume(driver_views.volume_view(volume), new_size)
 
-    def revert(self, volume_id, **kwargs):
-        common.error_out(models.Volume, volume_id, c.VOLUME_ERROR_EXTENDING,
-                         expected=[c.VOLUME_EXTENDING],
-                         action='extend', failures=kwargs.get('flow_failures'))
+    def revert(self, volume_id, new_size, **kwargs):
+        if common.error_out(models.Volume, volume_id,
+                            c.VOLUME_ERROR_EXTENDING,
+                            expected=[c.VOLUME_EXTENDING], action='extend',
+                            failures=kwargs.get('flow_failures')):
+            # The volume keeps its size: its pool gets the growth back.
+            volume_updates.release_extend(volume_id, new_size)
 
 
 class RecordNewSizeTask(tasks.StorageTask):

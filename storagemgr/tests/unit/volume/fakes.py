@@ -26,10 +26,12 @@ class GroupTestCase(base.TestCase):
 
     with_cgsnapshot = False
     with_plain = False
+    # Lines added to the backend's section.
+    backend_config = ''
 
     def setUp(self):
         super().setUp()
-        self.api, self.driver = make_api(self)
+        self.api, self.driver = make_api(self, extra=self.backend_config)
         self.group = self.api.create_group('g')
         self.volume = self.api.create_volume('v', size=1,
                                              group=self.group['id'])

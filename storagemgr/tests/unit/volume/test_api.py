@@ -528,6 +528,9 @@ class TestBadInputChangesNothing(fakes.GroupTestCase):
     """Names and sizes are checked before the database sees them."""
 
     with_cgsnapshot = with_plain = True
+    # Room for the largest size accepted, not over-subscribed.
+    backend_config = ('fake_total_capacity_gb=%d\n'
+                      'max_over_subscription_ratio=1\n' % 2 ** 32)
 
     def _state(self):
         return (self.api.list_volumes(), self.api.list_snapshots(),
