@@ -80,3 +80,28 @@ def place(kind, request_spec, claim, backend=None, registry=None):
                          'e': e})
             if attempt == ATTEMPTS:
                 raise
+
+
+def list_pools(kind, type_ref=None, backend=None, registry=None):
+    """Pools of ``kind`` as plain dicts, as ``share pool list`` shows them.
+
+    ``type_ref``: only pools whose capabilities meet that type's extra
+    specs (what the capabilities filter checks; capacity is not).
+    """
+    from storagemgr.scheduler.filters import capabilities
+    from storagemgr.types import api as types_api
+    pools, _ = candidates(kind, backend, registry)
+    if type_ref is not None:
+        family = (types_api.share_types if kind == 'share'
+                  else types_api.volume_types)
+        checks = capabilities.compile_specs(
+            family.get(type_ref)['extra_specs'])
+        pools = [p for p in pools
+                 if capabilities.unmet(p.capabilities, checks) is None]
+    shown = []
+    for pool in sorted(pools, key=lambda p: p.host):
+        record = pool.describe()
+        record.update(total_capacity_gb=pool.total_capacity_gb,
+                      free_capacity_gb=pool.free_capacity_gb)
+        shown.append(record)
+    return shown

@@ -29,6 +29,7 @@ CONF = cfg.CONF
 
 VERSION = '1.0'
 
+
 def _typed(pairs):
     """String values of a DictOpt as the booleans and numbers they spell."""
     typed = {}

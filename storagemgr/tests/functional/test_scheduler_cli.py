@@ -54,8 +54,8 @@ class TestPlacement(SchedulerCLITestCase):
         self.assertNothingCreating()
 
     def test_driver_filter_refusal(self):
-        self.write_config(TWO % (
-            'fake', 'filter_function = "share.size < 5"\n').replace(
+        config = TWO % ('fake', 'filter_function = "share.size < 5"\n')
+        self.write_config(config.replace(
             '[b2]\n', '[b2]\nfilter_function = "share.size < 3"\n'))
         self.assertEqual('b1', self.backend_of(self.create('4')))
         result = self.cli('share', 'create', 'NFS', '6')
