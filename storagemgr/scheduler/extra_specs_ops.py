@@ -37,9 +37,13 @@ def _num(compare):
     return lambda value, arg: compare(float(value), float(arg))
 
 
+def _as_bool(value):
+    return value if isinstance(value, bool) else strutils.bool_from_string(
+        value)
+
+
 def _is(value, arg):
-    return (strutils.bool_from_string(value) is
-            strutils.bool_from_string(arg))
+    return _as_bool(value) is _as_bool(arg)
 
 
 def _contains(value, arg):
@@ -73,10 +77,15 @@ ALL_IN = '<all-in>'
 OPERATORS = frozenset(_UNARY) | {OR, ALL_IN}
 
 
-def _equals(value, req):
-    """Plain equality of a capability value and one requirement word."""
+def _equals(value, req, req_bool=None):
+    """Plain equality of a capability value and one requirement word.
+
+    ``req_bool``: ``req`` read as a boolean, when the caller has it.
+    """
     if isinstance(value, bool):
-        return value == strutils.bool_from_string(req, default=req)
+        if req_bool is None:
+            req_bool = strutils.bool_from_string(req, default=req)
+        return value == req_bool
     if isinstance(value, (int, float)):
         try:
             return float(value) == float(req)
@@ -112,18 +121,22 @@ def compile_requirement(req):
     op = words[0] if words else None
     if op == OR:
         # '<or> a <or> b': every other word is an alternative.
-        choices = words[1::2]
-        return _guarded(lambda v: any(_equals(v, c) for c in choices))
+        choices = [(c, strutils.bool_from_string(c, default=c))
+                   for c in words[1::2]]
+        return _guarded(lambda v: any(_equals(v, c, b) for c, b in choices))
     if op == ALL_IN:
         wanted = words[1:]
         return _guarded(
             lambda v: bool(wanted) and all(_contains(v, w) for w in wanted))
     method = _UNARY.get(op)
     if method is None:
-        return lambda value: _equals(value, req)
+        req_bool = strutils.bool_from_string(req, default=req)
+        return lambda value: _equals(value, req, req_bool)
     if len(words) < 2:
         return lambda value: False
     arg = words[1]
+    if method is _is:
+        arg = strutils.bool_from_string(arg)
     return _guarded(lambda v: method(v, arg))
 
 

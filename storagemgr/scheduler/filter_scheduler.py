@@ -89,6 +89,8 @@ class Request(object):
         self.type_zones = [z.strip() for z in str(zones).split(',')
                            if z.strip()] if zones else []
         self.capability_checks = capabilities.compile_specs(extra_specs)
+        self.capability_key = tuple((key, str(req)) for key, _path, req, _m,
+                                    _w in self.capability_checks)
         self.replication_type = extra_specs.get('replication_type')
         self.replication = spec.get('replication') or None
         self.snapshot_host = spec.get('snapshot_host') or None
@@ -116,7 +118,7 @@ def format_report(report, limit=REPORT_POOLS_PER_FILTER):
     """One line: which filter removed which pools, and why.
 
     ``report`` is what :meth:`FilterScheduler.filter` returns; at most
-    ``limit`` pools are named per filter, then "and N more".
+    ``limit`` pools are named per filter (None: all), then "and N more".
     """
     parts = []
     for name, removed in report:
@@ -124,7 +126,7 @@ def format_report(report, limit=REPORT_POOLS_PER_FILTER):
             continue
         named_pools = ', '.join('%s (%s)' % (host, _one_line(reason))
                                 for host, reason in removed[:limit])
-        more = len(removed) - limit
+        more = len(removed) - limit if limit is not None else 0
         if more > 0:
             named_pools += ' and %d more' % more
         parts.append('%s removed %s' % (name, named_pools))
@@ -200,9 +202,10 @@ class FilterScheduler(object):
             passing, removed = pool_filter.filter_all(passing, request)
             report.append((pool_filter.name,
                            [(p.host, reason) for p, reason in removed]))
-            for pool, reason in removed:
-                LOG.debug('%s removed %s: %s', pool_filter.name, pool.host,
-                          reason)
+        if LOG.isEnabledFor(logging.DEBUG):
+            LOG.debug('Filters for a %s GiB %s: %s', request.size,
+                      self.kind, format_report(report, limit=None) or
+                      'no pool removed')
         return passing, report
 
     def filter(self, pools, request_spec):
@@ -230,7 +233,7 @@ class FilterScheduler(object):
             raise exception.NoValidHost(reason=reason)
         if len(passing) == 1 or not self.weighers:
             return passing[0]
-        return self.weigh(passing, request)[0][1]
+        return base_weighers.best(self.weighers, passing, request)
 
     def select(self, pools, request_spec):
         """The best PoolState for ``request_spec``.

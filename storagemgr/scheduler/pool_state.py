@@ -89,7 +89,9 @@ class PoolState(object):
 
         :param kind: 'share' or 'volume'.
         :param capabilities: the backend-level stats merged with this
-            pool's dict (pool keys win), 'pools' removed. Kept, not copied.
+            pool's dict (pool keys win), 'pools' removed. Kept, not
+            copied, and not to be changed afterwards (results computed
+            from them are cached in ``memo``).
         :param allocated_capacity_gb: what storagemgr's database accounts
             as allocated on this pool. Authoritative: the driver's own
             allocated/provisioned figure is used only when this is None.
@@ -126,6 +128,11 @@ class PoolState(object):
             'thin_provisioning', caps.get('thin_provisioning_support', False))
         self._thin_capable = thin_capable(self.thin_provisioning)
         self._stats = None
+        self._room = {}
+        # Results that depend on the capabilities alone (which extra specs
+        # they meet), kept for the pool's life: a PoolState is rebuilt
+        # when fresh stats come, never updated in place.
+        self.memo = {}
 
     @property
     def replication_domain(self):
@@ -156,6 +163,15 @@ class PoolState(object):
         capacity), anything fits. ``(None, reason)``: the pool cannot take
         anything, for ``reason``.
         """
+        # The filter and the weigher both ask, for every request; the
+        # answer changes only on consume.
+        thin = self.is_thin(thin)
+        room = self._room.get(thin)
+        if room is None:
+            room = self._room[thin] = self._compute_room(thin)
+        return room
+
+    def _compute_room(self, thin):
         total, free = self.total_capacity_gb, self.free_capacity_gb
         reserved = self.reserved_percentage
         if total is None or free is None:
@@ -168,7 +184,6 @@ class PoolState(object):
                     None)
         if total <= 0:
             return None, 'total capacity is %g GiB' % total
-        thin = self.is_thin(thin)
         if thin and self.max_over_subscription_ratio < 1:
             return None, ('invalid max_over_subscription_ratio %g (must '
                           'be 1 or more)' % self.max_over_subscription_ratio)
@@ -190,6 +205,7 @@ class PoolState(object):
                                                  float):
             self.free_capacity_gb -= size_gb
         self._stats = None
+        self._room = {}
 
     def _figures(self):
         return {

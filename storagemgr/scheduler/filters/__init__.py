@@ -37,11 +37,10 @@ class BaseFilter(object):
         """``(passing pools, [(pool, reason), ...] removed)``."""
         if not self.applies(request):
             return list(pools), []
-        passing, removed = [], []
-        for pool in pools:
-            reason = self.reject(pool, request)
-            if reason is None:
-                passing.append(pool)
-            else:
-                removed.append((pool, reason))
-        return passing, removed
+        reject = self.reject
+        reasons = [reject(pool, request) for pool in pools]
+        passing = [p for p, r in zip(pools, reasons) if r is None]
+        if len(passing) == len(reasons):
+            return passing, []
+        return passing, [(p, r) for p, r in zip(pools, reasons)
+                         if r is not None]

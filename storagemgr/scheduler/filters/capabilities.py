@@ -11,7 +11,7 @@ CAPABILITIES_SCOPE = 'capabilities'
 
 
 def compile_specs(extra_specs):
-    """``[(key, path, requirement, matcher, whole_list)]`` to check.
+    """``((key, path, requirement, matcher, whole_list), ...)`` to check.
 
     Unscoped keys and ``capabilities:`` keys are capabilities; other
     scopes (``provisioning:type``, vendor scopes) are ignored. A key may
@@ -29,7 +29,7 @@ def compile_specs(extra_specs):
         checks.append((key, tuple(path), req,
                        extra_specs_ops.compile_requirement(req),
                        extra_specs_ops.wants_whole_list(req)))
-    return checks
+    return tuple(checks)
 
 
 def unmet(capabilities, checks):
@@ -64,4 +64,12 @@ class CapabilitiesFilter(filters.BaseFilter):
         return bool(request.capability_checks)
 
     def reject(self, pool, request):
-        return unmet(pool.capabilities, request.capability_checks)
+        # The same type is asked for again and again; its verdict on a
+        # pool's capabilities does not change.
+        key = ('capabilities', request.capability_key)
+        try:
+            return pool.memo[key]
+        except KeyError:
+            reason = pool.memo[key] = unmet(pool.capabilities,
+                                            request.capability_checks)
+            return reason

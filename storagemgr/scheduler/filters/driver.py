@@ -39,6 +39,8 @@ class DriverFilter(filters.BaseFilter):
     """
 
     def reject(self, pool, request):
+        if not pool.capabilities.get('filter_function'):
+            return None
         function, result, error = run_pool_function(
             pool, request, 'filter_function')
         if error is not None:

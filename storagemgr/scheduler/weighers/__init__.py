@@ -45,8 +45,7 @@ class BaseWeigher(object):
         raise NotImplementedError()
 
 
-def weigh(weighers, pools, request):
-    """``[(total weight, pool)]`` sorted best first (stable on ties)."""
+def _totals(weighers, pools, request):
     totals = [0.0] * len(pools)
     for weigher in weighers:
         multiplier = weigher.multiplier()
@@ -55,5 +54,17 @@ def weigh(weighers, pools, request):
         for i, value in enumerate(normalize(weigher.weigh_all(pools,
                                                               request))):
             totals[i] += multiplier * value
+    return totals
+
+
+def weigh(weighers, pools, request):
+    """``[(total weight, pool)]`` sorted best first (stable on ties)."""
+    totals = _totals(weighers, pools, request)
     order = sorted(range(len(pools)), key=lambda i: -totals[i])
     return [(totals[i], pools[i]) for i in order]
+
+
+def best(weighers, pools, request):
+    """The pool :func:`weigh` puts first, without sorting them all."""
+    totals = _totals(weighers, pools, request)
+    return pools[max(range(len(pools)), key=totals.__getitem__)]

@@ -19,6 +19,11 @@ class GoodnessWeigher(weighers.BaseWeigher):
     def multiplier(self):
         return self.conf.goodness_weight_multiplier
 
+    def weigh_all(self, pools, request):
+        return [self.weigh(pool, request)
+                if pool.capabilities.get('goodness_function') else 0.0
+                for pool in pools]
+
     def weigh(self, pool, request):
         function, result, error = driver.run_pool_function(
             pool, request, 'goodness_function')

@@ -226,6 +226,17 @@ class CapabilitiesFilterTestCase(FilterTestCase):
             fakes.pool(protocols=value),
             fakes.request(extra_specs={'protocols': spec})))
 
+    def test_verdicts_are_kept_per_type(self):
+        pool = fakes.pool(share_backend_name='b1')
+        for _ in range(2):
+            self.assertIsNone(self.reject(pool, fakes.request(
+                extra_specs={'share_backend_name': 'b1'})))
+            self.assertEqual(
+                'share_backend_name: b1 does not match b2',
+                self.reject(pool, fakes.request(
+                    extra_specs={'share_backend_name': 'b2'})))
+        self.assertEqual(2, len(pool.memo))
+
     def test_volume_backend_name(self):
         pool = fakes.pool(kind='volume', volume_backend_name='lvm')
         request = fakes.request(kind='volume', extra_specs={

@@ -65,6 +65,15 @@ class WeighTestCase(testtools.TestCase):
             [(0.0, 'h@b#p0'), (-0.5, 'h@b#p1'), (-1.0, 'h@b#p2')],
             self.hosts(weighers.weigh([fixed], self.pools, fakes.request())))
 
+    def test_best_is_the_first_of_weigh(self):
+        for values in ({'h@b#p0': 0, 'h@b#p1': 50, 'h@b#p2': 100},
+                       {'h@b#p0': 7, 'h@b#p1': 7, 'h@b#p2': 1},
+                       {'h@b#p0': 1, 'h@b#p1': 9, 'h@b#p2': 9}):
+            fixed = [_Fixed(values)]
+            self.assertIs(
+                weighers.weigh(fixed, self.pools, fakes.request())[0][1],
+                weighers.best(fixed, self.pools, fakes.request()))
+
     def test_zero_multiplier_and_ties_keep_the_pool_order(self):
         fixed = _Fixed({'h@b#p0': 0, 'h@b#p1': 50, 'h@b#p2': 100}, 0.0)
         self.assertEqual(
