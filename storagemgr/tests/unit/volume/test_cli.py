@@ -65,3 +65,61 @@ class TestVolumeCLIBadInput(fixtures.CLITestCase):
         err = self.refused('consistency', 'group', 'add', 'volume', 'b',
                            'v', expect=volume['id'])
         self.assertIn(group['id'], err)
+
+
+class TestVolumeSchedulingCLI(fixtures.CLITestCase):
+    """Placement by volume type and capacity refusals, as a user sees them.
+
+    ``b1`` holds 10 GiB without over-subscription; ``b2`` is roomy.
+    """
+
+    enabled_backends = 'b1,b2'
+    sections = ('[b1]\nvolume_driver = fake\nfake_total_capacity_gb = 10\n'
+                'max_over_subscription_ratio = 1\n'
+                '[b2]\nvolume_driver = fake\n')
+
+    def refused(self, *args, expect=None):
+        before = self.json('volume', 'list', '--long')
+        rc, out, err = self.cli(*args)
+        self.assertOneLineError(rc, out, err, expect)
+        self.assertEqual(before, self.json('volume', 'list', '--long'))
+        return err
+
+    def backend_of(self, volume):
+        host = self.json('volume', 'show', volume)['host']
+        return host.split('@', 1)[1].split('#', 1)[0]
+
+    def test_type_places_by_backend_name_every_time(self):
+        self.json('volume', 'type', 'create', 'fast',
+                  '--property', 'volume_backend_name=b2')
+        for i in range(4):
+            volume = self.json('volume', 'create', '--size', '1',
+                               '--volume-type', 'fast', 'v%d' % i)
+            self.assertEqual('fast', volume['volume_type'])
+            self.assertEqual('b2', self.backend_of(volume['id']))
+        listed = self.json('volume', 'list', '--long')
+        self.assertEqual({'fast'}, {v['volume_type'] for v in listed})
+
+    def test_no_valid_host_one_line_nothing_creating(self):
+        self.json('volume', 'type', 'create', 'nowhere',
+                  '--property', 'volume_backend_name=b9')
+        err = self.refused('volume', 'create', '--size', '1',
+                           '--volume-type', 'nowhere', 'v',
+                           expect='No valid host')
+        self.assertIn('b9', err)
+        self.assertEqual([], self.json('volume', 'list'))
+
+    def test_capacity_refusals_one_line(self):
+        self.json('volume', 'create', '--size', '8', '--backend', 'b1', 'v')
+        self.refused('volume', 'create', '--size', '3', '--backend', 'b1',
+                     'w', expect='b1')
+        self.refused('volume', 'set', '--size', '11', 'v',
+                     expect='cannot grow from 8 to 11 GiB')
+        self.refused('volume', 'create', '--size', '99999999', 'huge',
+                     expect='CapacityFilter')
+        self.assertEqual(10, self.json('volume', 'set', '--size', '10',
+                                       'v')['size'])
+
+    def test_unknown_type_one_line(self):
+        self.refused('volume', 'create', '--size', '1', '--volume-type',
+                     'gold', 'v', expect='gold')
