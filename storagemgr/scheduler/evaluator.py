@@ -315,9 +315,11 @@ def _compile(expression):
         try:
             node = _grammar().parse_string(expression, parse_all=True)[0]
         except pp.ParseBaseException as e:
-            _fail('cannot parse %r at column %d' % (expression, e.column))
+            near = expression[e.column - 1:e.column + 19]
+            _fail('cannot parse at column %d%s' % (
+                e.column, ' (%r)' % near if near else ' (end)'))
         except RecursionError:
-            _fail('expression %r is too deeply nested' % expression)
+            _fail('expression is too deeply nested')
     except EvaluatorError as e:
         return None, e
     return node, None
@@ -353,6 +355,6 @@ def evaluate(expression, **variables):
     except EvaluatorError:
         raise
     except RecursionError:
-        _fail('expression %r is too deeply nested' % expression)
+        _fail('expression is too deeply nested')
     except (ArithmeticError, TypeError, ValueError) as e:
-        _fail('%s in %r' % (e, expression))
+        _fail('%s: %s' % (type(e).__name__, e))

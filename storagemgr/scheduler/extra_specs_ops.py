@@ -107,16 +107,24 @@ def _guarded(test):
     return matcher
 
 
-@functools.lru_cache(maxsize=2048)
 def compile_requirement(req):
-    """A function ``value -> bool`` for the requirement text ``req``.
+    """A function ``value -> bool`` for the requirement ``req``.
 
     Parsed once per distinct requirement: the scheduler applies the same
-    requirement to every pool of every request.
+    requirement to every pool of every request. A requirement that is not
+    text (a boolean or number from an API caller) is read as its text.
     """
     if req is None:
-        return lambda value: value is None
-    req = str(req).lower()
+        return _is_none
+    return _compile(str(req).lower())
+
+
+def _is_none(value):
+    return value is None
+
+
+@functools.lru_cache(maxsize=2048)
+def _compile(req):
     words = req.split()
     op = words[0] if words else None
     if op == OR:

@@ -4,7 +4,9 @@ from storagemgr.scheduler import filters
 
 
 def _gib(value):
-    return '%g' % value
+    # Whole GiB as integers (no 1e+06), fractions to two places.
+    value = float(value)
+    return '%d' % value if value.is_integer() else '%.2f' % value
 
 
 class CapacityFilter(filters.BaseFilter):

@@ -6,6 +6,16 @@ from storagemgr.scheduler import evaluator
 from storagemgr.scheduler import filters
 
 LOG = logging.getLogger(__name__)
+# Longest function text quoted in a reason (the reasons end up in one
+# line of a NoValidHost message).
+QUOTED_LENGTH = 80
+
+
+def quoted(function):
+    text = str(function)
+    if len(text) > QUOTED_LENGTH:
+        text = text[:QUOTED_LENGTH - 3] + '...'
+    return repr(text)
 
 
 def run_pool_function(pool, request, key):
@@ -44,7 +54,8 @@ class DriverFilter(filters.BaseFilter):
         function, result, error = run_pool_function(
             pool, request, 'filter_function')
         if error is not None:
-            return 'filter_function %r failed: %s' % (function, error)
+            return 'filter_function %s failed: %s' % (quoted(function),
+                                                      error)
         if function is not None and not result:
-            return 'filter_function %r is false' % function
+            return 'filter_function %s is false' % quoted(function)
         return None

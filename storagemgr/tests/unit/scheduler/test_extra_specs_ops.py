@@ -108,6 +108,7 @@ class MatchTestCase(testtools.TestCase):
     def test_non_text_requirement_is_read_as_text(self):
         self.assertTrue(ops.match(True, True))
         self.assertTrue(ops.match(5, 5))
+        self.assertTrue(ops.match('[1]', [1]))
 
     @ddt.unpack
     @ddt.data(('<all-in> a', True), ('<ALL-IN> a', True), ('<in> a', False),

@@ -165,6 +165,12 @@ class SelectTestCase(base.TestCase):
             'thick); CapabilitiesFilter removed h@b1#p1 (snapshot_support: '
             'False does not match True)', str(error))
 
+    def test_large_sizes_read_plainly(self):
+        error = self.assertRaises(exception.NoValidHost,
+                                  self.scheduler.select, [fakes.pool()],
+                                  spec(size=12345678))
+        self.assertIn('needs 12345678 GiB, 100 GiB left', str(error))
+
     def test_many_pools_are_shortened(self):
         pools = [fakes.pool(host='h@b#p%02d' % i) for i in range(40)]
         error = self.assertRaises(exception.NoValidHost,

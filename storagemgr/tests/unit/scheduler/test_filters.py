@@ -272,11 +272,13 @@ class DriverFilterTestCase(FilterTestCase):
          "filter_function 'volume.size > 1' failed: unknown variable "
          "volume.size"),
         ('share.size >', "filter_function 'share.size >' failed: cannot "
-                         "parse 'share.size >' at column 13"),
+                         "parse at column 13 (end)"),
         ('1 / 0', "filter_function '1 / 0' failed: division by zero"),
         ("__import__('os')", "filter_function \"__import__('os')\" failed: "
-                             "cannot parse \"__import__('os')\" at column "
-                             "11"),
+                             "cannot parse at column 11 (\"('os')\")"),
+        ('1 + ' * 30 + 'x > 1',
+         "filter_function '" + '1 + ' * 19 + "1..." + "' failed: 'x' is "
+         "not a number"),
     )
     def test_filter_function(self, function, reason):
         pool = fakes.pool(allocated=3, filter_function=function,
@@ -289,7 +291,8 @@ class DriverFilterTestCase(FilterTestCase):
         pool = fakes.pool(filter_function='1 +')
         self.assertIn('failed', self.reject(pool, fakes.request()))
         self.assertIn("filter_function of pool h@b1#p1, '1 +', cannot be "
-                      "evaluated: cannot parse", self.log.output)
+                      "evaluated: cannot parse at column 4 (end)",
+                      self.log.output)
 
     def test_volume_requests_see_volume(self):
         pool = fakes.pool(kind='volume', filter_function='volume.size < 3')
