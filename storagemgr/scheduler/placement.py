@@ -14,6 +14,7 @@ from oslo_log import log as logging
 
 from storagemgr.backend import process_registry
 from storagemgr import exception
+from storagemgr import hosts
 from storagemgr.scheduler import filter_scheduler
 from storagemgr.scheduler import host_manager
 
@@ -42,9 +43,9 @@ def candidates(kind, backend=None, registry=None):
     """``(pools, dropped)`` of ``kind`` (see HostManager.pool_states)."""
     registry = registry or process_registry.get_registry()
     if backend is not None:
-        # An unknown backend or one of the other kind is named as such.
-        from storagemgr import hosts
-        registry.lookup(hosts.backend_of(backend), kind=kind)
+        # An unknown backend, one of the other kind or one that is down is
+        # named as such, not as a pool no filter could pass.
+        registry.get(hosts.backend_of(backend), kind=kind)
     return host_manager.HostManager(registry, kind).pool_states(backend)
 
 

@@ -1,11 +1,13 @@
 """Share instances: placement on a pool, driver views, ensure."""
 
+import time
 from unittest import mock
 
 from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
 from storagemgr import driver_view
+from storagemgr.scheduler import host_manager
 from storagemgr.share import api as share_api
 from storagemgr.share import ensure
 from storagemgr.share import records
@@ -16,26 +18,37 @@ class PlacementTestCase(base.ShareTestCase):
 
     def test_host_names_host_backend_and_pool(self):
         share = self.make_share()
-        pools = self.driver.get_share_stats()['pools']
-        best = max(pools, key=share_api._free_space)['pool_name']
-        self.assertEqual('test-host@%s#%s' % (base.BACKEND, best),
-                         share['host'])
+        pools = [p['pool_name'] for p in
+                 self.driver.get_share_stats()['pools']]
+        host, pool = share['host'].split('#')
+        self.assertEqual('test-host@%s' % base.BACKEND, host)
+        self.assertIn(pool, pools)
         self.assertEqual(base.BACKEND, share['backend'])
 
-    def test_pool_with_most_free_space_wins(self):
+    def _report(self, stats):
         backend = process_registry.get_backend(base.BACKEND, 'share')
-        backend.stats = {'pools': [
-            {'pool_name': 'small', 'free_capacity_gb': 10},
-            {'pool_name': 'big', 'free_capacity_gb': 500},
-            {'pool_name': 'thin', 'free_capacity_gb': 'unknown'}]}
-        self.assertEqual('thin', share_api._pool_of(backend))
-        backend.stats['pools'].pop()
-        self.assertEqual('big', share_api._pool_of(backend))
+        backend.stats = stats
+        backend.stats_updated_at = time.time()
+
+    def test_pool_with_most_free_space_wins(self):
+        self._report({'pools': [
+            {'pool_name': 'small', 'total_capacity_gb': 100,
+             'free_capacity_gb': 10},
+            {'pool_name': 'big', 'total_capacity_gb': 1000,
+             'free_capacity_gb': 500}]})
+        self.assertEqual('big', self.make_share()['host'].split('#')[1])
 
     def test_backend_without_pools_is_one_pool(self):
-        backend = process_registry.get_backend(base.BACKEND, 'share')
-        backend.stats = {'share_backend_name': 'gold'}
-        self.assertEqual('gold', share_api._pool_of(backend))
+        self.assertEqual(
+            [('gold', {'share_backend_name': 'gold'})],
+            host_manager.pools_of({'share_backend_name': 'gold'},
+                                  base.BACKEND, 'share'))
+        self.assertEqual(
+            [(base.BACKEND, {})],
+            host_manager.pools_of({}, base.BACKEND, 'share'))
+        self._report({'share_backend_name': 'gold',
+                      'total_capacity_gb': 10, 'free_capacity_gb': 10})
+        self.assertEqual('gold', self.make_share()['host'].split('#')[1])
 
     def test_share_from_snapshot_lives_where_the_snapshot_does(self):
         share = self.make_share()
