@@ -8,7 +8,6 @@ from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
 from storagemgr import driver_view
 from storagemgr.scheduler import host_manager
-from storagemgr.share import api as share_api
 from storagemgr.share import ensure
 from storagemgr.share import records
 from storagemgr.tests.unit.share import base
