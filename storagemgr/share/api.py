@@ -233,8 +233,11 @@ class API(object):
             *records.find_share_and_instance(share_ref))
 
     def list(self, backend=None):
-        return [records.share_record(share, instance)
-                for share, instance in records.list_shares(backend=backend)]
+        pairs = records.list_shares(backend=backend)
+        names = types_api.share_types.names_of(
+            {share.share_type_id for share, _ in pairs})
+        return [records.share_record(share, instance, names)
+                for share, instance in pairs]
 
     def delete(self, share_ref):
         """Delete a share that has no snapshots."""

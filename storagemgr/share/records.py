@@ -163,8 +163,14 @@ def list_rules(share_id, state=None, session=None):
     return db_session.run(_query, session)
 
 
-def share_record(share, instance):
-    """What the CLI and Python callers see of a share."""
+def share_record(share, instance, type_names=None):
+    """What the CLI and Python callers see of a share.
+
+    ``type_names``: ``{type id: name}`` when the caller read them for many
+    shares at once.
+    """
+    if type_names is None:
+        type_names = types_api.share_types.names_of([share.share_type_id])
     return {
         'id': share.id,
         'name': share.display_name,
@@ -178,7 +184,7 @@ def share_record(share, instance):
             instance.export_locations),
         'instance_id': instance.id,
         'snapshot_id': share.snapshot_id,
-        'share_type': types_api.share_types.name_of(share.share_type_id),
+        'share_type': type_names.get(share.share_type_id),
         'share_type_id': share.share_type_id,
         'availability_zone': instance.availability_zone,
         'share_group_id': share.share_group_id,

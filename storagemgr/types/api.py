@@ -110,10 +110,16 @@ class TypeFamily(object):
 
     def name_of(self, type_id):
         """The name of the type with this id, or None (one indexed read)."""
-        if type_id is None:
-            return None
-        return db_session.run(lambda s: s.scalar(
-            sa.select(self.model.name).where(self.model.id == type_id)))
+        return self.names_of([type_id]).get(type_id)
+
+    def names_of(self, type_ids):
+        """``{id: name}`` of the types with these ids, in one read."""
+        wanted = {i for i in type_ids if i is not None}
+        if not wanted:
+            return {}
+        return dict(db_session.run(lambda s: s.execute(
+            sa.select(self.model.id, self.model.name).where(
+                self.model.id.in_(wanted))).all()))
 
     # -- writes --------------------------------------------------------------
 
