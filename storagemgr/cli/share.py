@@ -186,6 +186,9 @@ class AdoptShare(show.ShowOne):
         parser.add_argument('--driver-option', metavar='<key=value>',
                             action='append', default=[],
                             help='Driver-specific option (repeatable).')
+        parser.add_argument('--share-type', metavar='<share-type>',
+                            help='Share type of the adopted share; the '
+                                 'pool must suit its extra specs.')
         return parser
 
     def take_action(self, parsed_args):
@@ -193,7 +196,8 @@ class AdoptShare(show.ShowOne):
             parsed_args.backend, parsed_args.share_proto,
             parsed_args.export_path, name=parsed_args.name,
             driver_options=parse_key_values(parsed_args.driver_option,
-                                            '--driver-option'))
+                                            '--driver-option'),
+            share_type=parsed_args.share_type)
         return base.show_columns(share, structured=STRUCTURED)
 
 

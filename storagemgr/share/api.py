@@ -25,6 +25,7 @@ from storagemgr.flows import engine as flow_engine
 from storagemgr import hosts
 from storagemgr import input_checks
 from storagemgr.scheduler import capacity
+from storagemgr.scheduler.filters import capabilities
 from storagemgr.scheduler import placement
 from storagemgr.scheduler import pool_state
 from storagemgr.share import access_rules
@@ -344,8 +345,14 @@ class API(object):
         pool = next((p for p in pools if p.host == instance.host), None)
         if pool is None:
             return None
-        kind = types_api.share_types.resolve(share.share_type_id)
-        return pool.limit_gb(pool_state.thin_requested(kind['extra_specs']))
+        specs = {}
+        if share.share_type_id is not None:
+            try:
+                specs = types_api.share_types.get(
+                    share.share_type_id)['extra_specs']
+            except exception.TypeNotFound:
+                pass   # deleted while the share was being made
+        return pool.limit_gb(pool_state.thin_requested(specs))
 
     def revert(self, snapshot_ref):
         """Revert a share, in place, to its latest snapshot."""
@@ -385,20 +392,34 @@ class API(object):
         return self.get(share.id)
 
     def manage(self, backend, share_proto, export_path, name=None,
-               driver_options=None):
-        """Adopt a share the backend already has (``share adopt``)."""
+               driver_options=None, share_type=None):
+        """Adopt a share the backend already has (``share adopt``).
+
+        The share is of ``share_type`` (or the default type), whose extra
+        specs the pool's capabilities must meet.
+        """
         _location(export_path, 'export path')
         target = process_registry.get_backend(
             self._backend_name(backend), 'share', self.context)
         pool = self._pool_named(backend, target)
+        kind = types_api.share_types.resolve(share_type)
+        unmet = capabilities.unmet(
+            pool.capabilities, capabilities.compile_specs(
+                kind['extra_specs']))
+        if unmet:
+            raise exception.InvalidInput(
+                reason='pool %s does not suit share type %s: %s' % (
+                    pool.host, kind['name'], unmet))
         share_values = {
             'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto), 'size': 0,
             'display_name': _display_name(name),
+            'share_type_id': kind['id'],
         }
         instance_values = {
             'id': uuidutils.generate_uuid(),
             'backend': target.name, 'host': pool.host,
+            'share_type_id': kind['id'],
             'availability_zone': pool.availability_zone,
             'status': constants.STATUS_MANAGING,
             'export_locations': [{'path': export_path,

@@ -77,13 +77,16 @@ def error_out_snapshot(snapshot_id, status, expected, extra=None,
 
 def error_out(model, resource_id, status, expected, extra=None,
               **message):
-    """Set an error status from a revert; logged, never raises.
+    """Set an error status from a revert; True when it was written.
 
     ``message`` (action, detail, failures) is passed on to
     ``common.error_out`` to record a user message.
     """
-    if common.error_out(model, resource_id, status, expected=list(expected),
-                        extra=extra, **message):
+    written = common.error_out(model, resource_id, status,
+                               expected=list(expected), extra=extra,
+                               **message)
+    if written:
         LOG.info('%(model)s %(id)s set to %(status)s after a failure.',
                  {'model': model.__name__, 'id': resource_id,
                   'status': status})
+    return written

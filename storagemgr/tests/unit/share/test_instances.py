@@ -7,10 +7,13 @@ from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
 from storagemgr import driver_view
+from storagemgr import exception
+from storagemgr.scheduler import capacity
 from storagemgr.scheduler import host_manager
 from storagemgr.share import ensure
 from storagemgr.share import records
 from storagemgr.tests.unit.share import base
+from storagemgr.types import api as types_api
 
 
 class PlacementTestCase(base.ShareTestCase):
@@ -179,3 +182,73 @@ class PrivateDataLifetimeTestCase(base.ShareTestCase):
                          self._data(snapshot['instance_id']))
         self.api.unmanage(share['id'])
         self.assertEqual({'export': 'x'}, self._data(share['instance_id']))
+
+
+class TypedPlacementTestCase(base.ShareTestCase):
+    """Types and capacity on the share service (the fake backend: 1000 GiB)."""
+
+    extra_config = 'max_over_subscription_ratio = 1.0\n'
+
+    def _usage(self, share):
+        return capacity.allocated('share', [share['host']])[share['host']]
+
+    def test_share_records_its_type_and_zone(self):
+        types_api.share_types.create('gold', {
+            'driver_handles_share_servers': 'False'})
+        share = self.api.create('NFS', 1, share_type='gold')
+        self.assertEqual('gold', share['share_type'])
+        self.assertEqual('nova', share['availability_zone'])
+        self.assertEqual(share['share_type_id'], records.active_instance(
+            share['id']).share_type_id)
+
+    def test_every_size_change_is_counted(self):
+        share = self.make_share(size=10)
+        self.assertEqual(10, self._usage(share))
+        self.api.extend(share['id'], 15)
+        self.assertEqual(15, self._usage(share))
+        self.api.shrink(share['id'], 12)
+        self.assertEqual(12, self._usage(share))
+        self.api.delete(share['id'])
+        self.assertEqual(0, self._usage(share))
+
+    def test_failed_extend_gives_its_growth_back(self):
+        share = self.make_share(size=10)
+        self.fault('extend_share', raise_=RuntimeError('array full'))
+        self.assertRaises(exception.ShareBackendException, self.api.extend,
+                          share['id'], 20)
+        self.assertEqual('extending_error', self.status_of(share['id']))
+        self.assertEqual(10, self._usage(share))
+
+    def test_extend_past_the_pool_is_refused_unchanged(self):
+        share = self.make_share(size=10)
+        e = self.assertRaises(exception.CapacityExceeded, self.api.extend,
+                              share['id'], 5000)
+        self.assertIn(share['host'], str(e))
+        self.assertEqual('available', self.status_of(share['id']))
+        self.assertEqual(10, self._usage(share))
+
+    def test_create_past_the_pool_is_refused_with_no_row(self):
+        e = self.assertRaises(exception.NoValidHost, self.api.create,
+                              'NFS', 1001)
+        self.assertIn('CapacityFilter', str(e))
+        self.assertEqual([], self.api.list())
+
+    def test_adopted_share_is_counted_and_typed(self):
+        types_api.share_types.create('plain', {
+            'driver_handles_share_servers': 'False'})
+        share = self.make_share(size=3)
+        self.api.unmanage(share['id'])
+        self.assertEqual(0, self._usage(share))
+        adopted = self.api.manage(
+            base.BACKEND, 'NFS', share['export_locations'][0]['path'],
+            share_type='plain')
+        self.assertEqual('plain', adopted['share_type'])
+        self.assertEqual(adopted['size'], self._usage(adopted))
+
+    def test_adopt_refused_when_the_pool_does_not_suit_the_type(self):
+        types_api.share_types.create('dhss', {
+            'driver_handles_share_servers': 'True'})
+        e = self.assertRaises(exception.InvalidInput, self.api.manage,
+                              base.BACKEND, 'NFS', '/x', share_type='dhss')
+        self.assertIn('driver_handles_share_servers', str(e))
+        self.assertEqual([], self.api.list())
