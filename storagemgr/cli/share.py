@@ -110,7 +110,9 @@ class ListShare(lister.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('--backend', help='Only shares of this backend.')
+        parser.add_argument('--backend', help='Only shares of this backend (a '
+                                              'name, or host@backend#pool '
+                                              'for one pool).')
         return parser
 
     def take_action(self, parsed_args):

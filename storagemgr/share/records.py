@@ -15,6 +15,7 @@ from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
 from storagemgr.db import session as db_session
 from storagemgr import exception
+from storagemgr import hosts
 from storagemgr.message import api as message_api
 from storagemgr.share import constants
 from storagemgr.share import driver_views
@@ -109,14 +110,21 @@ def snapshot_instance(snapshot_id, session=None):
 def list_shares(backend=None, status=None):
     """``(share, active instance)`` pairs, oldest first.
 
+    :param backend: a backend name, or a host string: with a pool, only
+        that pool's shares.
     :param status: a status or a list of them, of the active instance.
     """
+    place = hosts.parse(backend) if backend is not None else None
+
     def _query(sess):
         query = sa.select(Share, Instance).join(
             Instance, sa.and_(Instance.share_id == Share.id,
                               Instance.active.is_(True)))
-        if backend is not None:
-            query = query.where(Instance.backend == backend)
+        if place is not None:
+            query = query.where(Instance.backend == place.backend)
+            if place.pool is not None:
+                query = query.where(Instance.host.endswith(
+                    '#' + place.pool, autoescape=True))
         if status is not None:
             statuses = [status] if isinstance(status, str) else list(status)
             query = query.where(Instance.status.in_(statuses))

@@ -252,3 +252,14 @@ class TypedPlacementTestCase(base.ShareTestCase):
                               base.BACKEND, 'NFS', '/x', share_type='dhss')
         self.assertIn('driver_handles_share_servers', str(e))
         self.assertEqual([], self.api.list())
+
+    def test_list_by_backend_or_pool(self):
+        share = self.make_share()
+        host = share['host']
+        self.assertEqual([share['id']], [
+            s['id'] for s in self.api.list(backend=base.BACKEND)])
+        self.assertEqual([share['id']], [
+            s['id'] for s in self.api.list(backend=host)])
+        self.assertEqual([], self.api.list(backend=host + '_'))
+        self.assertEqual([], self.api.list(
+            backend=host.split('#')[0] + '#%'))
