@@ -52,18 +52,15 @@ def record(row):
     return values
 
 
-def _volume_record(row, type_names=None):
-    """A volume's record, with its type's name as ``volume_type``.
-
-    ``type_names`` caches the names across the rows of one listing.
-    """
-    values = record(row)
-    names = {} if type_names is None else type_names
-    type_id = row.volume_type_id
-    if type_id not in names:
-        names[type_id] = scheduling.type_name(type_id)
-    values['volume_type'] = names[type_id]
-    return values
+def _volume_records(rows):
+    """Volumes' records, with their type's name as ``volume_type``."""
+    names = scheduling.type_names({r.volume_type_id for r in rows})
+    records = []
+    for row in rows:
+        values = record(row)
+        values['volume_type'] = names.get(row.volume_type_id)
+        records.append(values)
+    return records
 
 
 def _find(model, ref):
@@ -372,12 +369,11 @@ class API(object):
     # Volumes ---------------------------------------------------------------
 
     def get_volume(self, ref):
-        return _volume_record(_find(models.Volume, ref))
+        return _volume_records([_find(models.Volume, ref)])[0]
 
     def list_volumes(self):
-        names = {}
-        return [_volume_record(r, names) for r in db_api.query(
-            models.Volume, order_by=models.Volume.created_at)]
+        return _volume_records(db_api.query(
+            models.Volume, order_by=models.Volume.created_at))
 
     def create_volume(self, name, size=None, backend=None, group=None,
                       snapshot=None, source_volume=None, volume_type=None,

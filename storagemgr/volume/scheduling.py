@@ -52,11 +52,13 @@ def specs_of(type_id):
         return {}
 
 
-def type_name(type_id):
-    """What a record shows for a volume's type: its name, else its id."""
-    if type_id is None:
-        return None
-    return types_api.volume_types.name_of(type_id) or type_id
+def type_names(type_ids):
+    """What records show for these types: ``{id: name}`` (one read).
+
+    A type whose row is gone shows as its id.
+    """
+    found = types_api.volume_types.names_of(type_ids)
+    return {i: found.get(i, i) for i in type_ids if i is not None}
 
 
 def pools_by_host(where, registry=None):
