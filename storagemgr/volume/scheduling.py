@@ -37,11 +37,6 @@ def request_spec(size, kind, availability_zone=None):
             'availability_zone': availability_zone}
 
 
-def thin_of(extra_specs):
-    """Whether the type asks for thin (True), thick (False) or no say."""
-    return pool_state.thin_requested(extra_specs)
-
-
 def specs_of(type_id):
     """The extra specs of the type a volume has (none for no type)."""
     if type_id is None:
@@ -64,7 +59,8 @@ def type_names(type_ids):
 def pools_by_host(where, registry=None):
     """``{host: PoolState}`` of the pools ``where`` names, reporting now.
 
-    ``where`` is a backend name or a host string; an unknown one raises.
+    ``where`` is a backend name or a host string; a backend unknown or
+    down is refused as such.
     """
     pools, _ = placement.candidates(KIND, where, registry)
     return {pool.host: pool for pool in pools}
@@ -88,4 +84,4 @@ def reserve(session, host, size, pool, extra_specs):
         capacity.adjust(session, host, size)
         return
     capacity.reserve(session, host, size,
-                     pool.limit_gb(thin_of(extra_specs)))
+                     pool.limit_gb(pool_state.thin_requested(extra_specs)))
