@@ -177,11 +177,14 @@ class PoolState(object):
         if total is None or free is None:
             return None, 'reports no usable capacity'
         if not isinstance(total, float):
+            if not isinstance(free, float):
+                # 'infinite' or 'unknown' free space: assumed able, as the
+                # reference filters do, whatever the reserve.
+                return None, None
             if reserved:
                 return None, ('cannot reserve %g%% of an %s total capacity'
                               % (reserved, total))
-            return (math.floor(free) if isinstance(free, float) else None,
-                    None)
+            return math.floor(free), None
         if total <= 0:
             return None, 'total capacity is %g GiB' % total
         if thin and self.max_over_subscription_ratio < 1:

@@ -124,7 +124,13 @@ class CapacityFilterTestCase(FilterTestCase):
          10 ** 6, {}, None),
         (dict(total_capacity_gb='infinite', free_capacity_gb='infinite'), 0,
          10 ** 6, {}, None),
+        # free space unknown: assumed able, whatever the reserve (as
+        # Cinder's FakeLoggingVolumeDriver needs: infinite, 100% reserved)
         (dict(total_capacity_gb='unknown', free_capacity_gb='unknown',
+              reserved_percentage=1), 0, 1, {}, None),
+        (dict(total_capacity_gb='infinite', free_capacity_gb='infinite',
+              reserved_percentage=100), 0, 1, {}, None),
+        (dict(total_capacity_gb='unknown', free_capacity_gb=50,
               reserved_percentage=1), 0, 1, {},
          'cannot reserve 1% of an unknown total capacity'),
         (dict(total_capacity_gb=0, free_capacity_gb=0), 0, 1, {},
