@@ -15,8 +15,10 @@ from oslo_log import log as logging
 from storagemgr.backend import process_registry
 from storagemgr import exception
 from storagemgr import hosts
+from storagemgr.scheduler import capacity
 from storagemgr.scheduler import filter_scheduler
 from storagemgr.scheduler import host_manager
+from storagemgr.scheduler import pool_state
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -81,6 +83,44 @@ def place(kind, request_spec, claim, backend=None, registry=None):
                          'e': e})
             if attempt == ATTEMPTS:
                 raise
+
+
+def request_spec(size, type_record, availability_zone=None, **more):
+    """The request the filters judge pools by, for a type's resource."""
+    return dict(more, size=size, availability_zone=availability_zone,
+                resource_type={'name': type_record['name'],
+                               'extra_specs': type_record['extra_specs']})
+
+
+def pools_at(kind, where, registry=None):
+    """``{host: PoolState}`` of the pools ``where`` names, reporting now.
+
+    ``where`` is a backend name or a host string; a backend unknown or
+    down is refused as such.
+    """
+    pools, _ = candidates(kind, where, registry)
+    return {pool.host: pool for pool in pools}
+
+
+def pool_at(kind, host, registry=None):
+    """The PoolState of the pool ``host`` names; None if not reporting."""
+    if not host:
+        return None
+    return pools_at(kind, host, registry).get(host)
+
+
+def reserve_on(session, host, size, pool, extra_specs):
+    """Count ``size`` GiB more on ``host`` in the caller's transaction.
+
+    Refused (CapacityExceeded) past ``pool``'s limit for a type with
+    ``extra_specs``. A pool that does not report now (``pool`` None) has
+    no known limit: the size is counted and the driver decides.
+    """
+    if pool is None:
+        capacity.adjust(session, host, size)
+        return
+    capacity.reserve(session, host, size, pool.limit_gb(
+        pool_state.thin_requested(extra_specs)))
 
 
 def list_pools(kind, type_ref=None, backend=None, registry=None):

@@ -24,10 +24,8 @@ from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr import hosts
 from storagemgr import input_checks
-from storagemgr.scheduler import capacity
 from storagemgr.scheduler.filters import capabilities
 from storagemgr.scheduler import placement
-from storagemgr.scheduler import pool_state
 from storagemgr.share import access_rules
 from storagemgr.share import constants
 from storagemgr.share import driver_views
@@ -168,9 +166,7 @@ class API(object):
             'display_name': _display_name(name),
             'share_metadata': dict(metadata or {}),
         }
-        request = {'size': share_values['size'],
-                   'share_proto': share_values['share_proto'],
-                   'availability_zone': availability_zone}
+        request = {'share_proto': share_values['share_proto']}
         snapshot = None
         if snapshot_id is not None:
             snapshot = records.find_snapshot(snapshot_id)
@@ -194,9 +190,6 @@ class API(object):
             backend = parent_instance.host
         kind = types_api.share_types.resolve(share_type)
         share_values['share_type_id'] = kind['id']
-        request['resource_type'] = {'name': kind['name'],
-                                    'extra_specs': kind['extra_specs']}
-        thin = pool_state.thin_requested(kind['extra_specs'])
 
         def claim_on(pool):
             instance_values = {
@@ -213,8 +206,9 @@ class API(object):
                     records.transition_snapshot(
                         snapshot.id, [constants.STATUS_AVAILABLE], {},
                         'creating a share from it', session=session)
-                capacity.reserve(session, pool.host, share_values['size'],
-                                 pool.limit_gb(thin))
+                placement.reserve_on(session, pool.host,
+                                     share_values['size'], pool,
+                                     kind['extra_specs'])
                 return {'share': self._insert_share(session, share_values,
                                                     instance_values)}
 
@@ -227,7 +221,10 @@ class API(object):
                       claim=claim)
             return self.get(share_id)
 
-        return placement.place('share', request, claim_on, backend=backend)
+        return placement.place(
+            'share', placement.request_spec(
+                share_values['size'], kind, availability_zone, **request),
+            claim_on, backend=backend)
 
     def get(self, share_ref):
         return records.share_record(
@@ -313,7 +310,9 @@ class API(object):
                 reason='cannot %s share %s from %d to %d GiB' % (
                     action, share.id, share.size, new_size))
 
-        limit = self._limit_of(share, instance) if bigger else None
+        pool = (placement.pool_at('share', instance.host, self.registry)
+                if bigger else None)
+        specs = types_api.share_types.specs_of(share.share_type_id)
 
         def claim(session):
             records.transition_share(
@@ -324,8 +323,8 @@ class API(object):
                 conditions='its size to be still %d GiB' % share.size)
             if bigger:
                 # Given back if the extend fails (see the resize flow).
-                capacity.reserve(session, instance.host,
-                                 new_size - share.size, limit)
+                placement.reserve_on(session, instance.host,
+                                     new_size - share.size, pool, specs)
 
         self._run(factory, {'share_id': share.id,
                             'backend': instance.backend,
@@ -333,26 +332,6 @@ class API(object):
                   {'share': share.id}, '%s of share %s' % (action, share.id),
                   passthrough, claim=claim)
         return self.get(share.id)
-
-    def _limit_of(self, share, instance):
-        """The allocation limit of the pool ``instance`` is on, for its type.
-
-        None (no limit) when the pool does not report in now: the driver
-        call then decides.
-        """
-        pools, _ = placement.candidates('share', instance.host,
-                                        self.registry)
-        pool = next((p for p in pools if p.host == instance.host), None)
-        if pool is None:
-            return None
-        specs = {}
-        if share.share_type_id is not None:
-            try:
-                specs = types_api.share_types.get(
-                    share.share_type_id)['extra_specs']
-            except exception.TypeNotFound:
-                pass   # deleted while the share was being made
-        return pool.limit_gb(pool_state.thin_requested(specs))
 
     def revert(self, snapshot_ref):
         """Revert a share, in place, to its latest snapshot."""

@@ -108,6 +108,19 @@ class TypeFamily(object):
                 kind=self.kind, name='%r (named by the %s option)' % (
                     default, self.default_option))
 
+    def specs_of(self, type_id):
+        """The extra specs of the type with this id; {} for no type.
+
+        A type deleted while a resource of it was being made (the only
+        way one can be gone) counts as no type.
+        """
+        if type_id is None:
+            return {}
+        try:
+            return self.get(type_id)['extra_specs']
+        except exception.TypeNotFound:
+            return {}
+
     def name_of(self, type_id):
         """The name of the type with this id, or None (one indexed read)."""
         return self.names_of([type_id]).get(type_id)

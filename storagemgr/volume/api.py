@@ -22,6 +22,7 @@ from storagemgr import hosts
 from storagemgr import input_checks
 from storagemgr.message import api as message_api
 from storagemgr.scheduler import placement
+from storagemgr.types import api as types_api
 from storagemgr.volume import constants as c
 from storagemgr.volume.flows import attach as attach_flows
 from storagemgr.volume.flows import group as group_flows
@@ -334,11 +335,11 @@ def _create_group_rows(session, group_id, name, backend_name, cgsnapshot,
         else:
             values['source_volid'] = member.id
         if origin.volume_type_id not in specs:
-            specs[origin.volume_type_id] = scheduling.specs_of(
+            specs[origin.volume_type_id] = types_api.volume_types.specs_of(
                 origin.volume_type_id)
-        scheduling.reserve(session, origin.host, member.size,
-                           pools.get(origin.host),
-                           specs[origin.volume_type_id])
+        placement.reserve_on(session, origin.host, member.size,
+                             pools.get(origin.host),
+                             specs[origin.volume_type_id])
         db_api.create(models.Volume, values, session=session)
 
 
@@ -461,8 +462,8 @@ class API(object):
             def claim(session):
                 for _label, model, row in held:
                     _hold(session, model, row, ['available'])
-                scheduling.reserve(session, pool.host, values['size'],
-                                   pool, kind['extra_specs'])
+                placement.reserve_on(session, pool.host, values['size'],
+                                     pool, kind['extra_specs'])
                 db_api.create(models.Volume, row_values, session=session)
 
             _run(volume_flows.create_volume_flow, 'create volume',
@@ -470,9 +471,9 @@ class API(object):
 
         try:
             placement.place(
-                scheduling.KIND,
-                scheduling.request_spec(values['size'], kind,
-                                        availability_zone),
+                'volume',
+                placement.request_spec(values['size'], kind,
+                                       availability_zone),
                 claim_on, backend=where, registry=self.registry)
         except _Changed as changed:
             label, model, row = [h for h in held if h[2] is changed.row][0]
@@ -528,14 +529,14 @@ class API(object):
 
         # The growth is reserved on the volume's pool, within the limit
         # of its type there; a failed extend gives it back (see the flow).
-        pool = scheduling.pool_at(volume.host, self.registry)
-        specs = scheduling.specs_of(volume.volume_type_id)
+        pool = placement.pool_at('volume', volume.host, self.registry)
+        specs = types_api.volume_types.specs_of(volume.volume_type_id)
 
         def claim(session):
             _hold(session, models.Volume, volume, [c.VOLUME_AVAILABLE],
                   values={'status': c.VOLUME_EXTENDING}, size=volume.size)
-            scheduling.reserve(session, volume.host, new_size - volume.size,
-                               pool, specs)
+            placement.reserve_on(session, volume.host,
+                                 new_size - volume.size, pool, specs)
 
         try:
             _run(volume_flows.extend_volume_flow, 'extend volume', volume.id,
@@ -802,7 +803,7 @@ class API(object):
         volumes = {v.id: v for v in db_api.query(
             models.Volume, id=[getattr(m, 'volume_id', m.id)
                                for m in members])}
-        pools = scheduling.pools_by_host(backend_name, self.registry)
+        pools = placement.pools_at('volume', backend_name, self.registry)
         group_id = uuidutils.generate_uuid()
         try:
             _run_group_flow(
