@@ -11,6 +11,7 @@ down is skipped.
 
 from oslo_log import log as logging
 
+from storagemgr import hosts
 from storagemgr.share import constants
 from storagemgr.share import driver_views
 from storagemgr.share import model_updates
@@ -57,7 +58,8 @@ def _fill_in_pools(driver, views):
     """
     changed = 0
     for view in views:
-        if '#' in view['host']:
+        place = hosts.parse(view['host'])
+        if place.pool is not None:
             continue
         try:
             pool = driver.get_pool(view)
@@ -67,7 +69,7 @@ def _fill_in_pools(driver, views):
             continue
         if not pool:
             continue
-        view['host'] = '%s#%s' % (view['host'], pool)
+        view['host'] = hosts.join(place.host, place.backend, pool)
         if model_updates.apply_ensure_update(view['share_id'],
                                              {'host': view['host']}):
             changed += 1

@@ -140,6 +140,18 @@ class EnsurePoolTestCase(base.ShareTestCase):
         self.assertEqual('test-host@%s#p9' % base.BACKEND,
                          self.api.get(share['id'])['host'])
 
+    def test_filled_in_pool_counts_the_share(self):
+        share = self.make_share(size=4)
+        new_host = 'test-host@%s#p9' % base.BACKEND
+        capacity.allocated('share', [new_host])    # the pool has a row
+        db_api.update(models.ShareInstance, share['instance_id'],
+                      {'host': 'test-host@%s' % base.BACKEND})
+        with mock.patch.object(self.driver, 'get_pool', return_value='p9'):
+            ensure.ensure_backend_shares(self.api.context, base.BACKEND,
+                                         self.driver)
+        self.assertEqual({new_host: 4},
+                         capacity.allocated('share', [new_host]))
+
     def test_host_with_a_pool_is_left_alone(self):
         share = self.make_share()
         with mock.patch.object(self.driver, 'get_pool') as get_pool:
