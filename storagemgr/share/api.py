@@ -202,6 +202,7 @@ class API(object):
                                          self.context)
 
             def claim(session):
+                types_api.share_types.hold(session, kind['id'])
                 if snapshot is not None:
                     records.transition_snapshot(
                         snapshot.id, [constants.STATUS_AVAILABLE], {},
@@ -405,12 +406,16 @@ class API(object):
                                   'is_admin_only': False, 'metadata': {}}],
         }
         share_id = share_values['id']
+
+        def claim(session):
+            types_api.share_types.hold(session, kind['id'])
+            self._insert_share(session, share_values, instance_values)
+
         self._run(manage_flows.manage_share_flow,
                   {'share_id': share_id, 'backend': target.name,
                    'driver_options': dict(driver_options or {})},
                   {'share': share_id}, 'adopt of share %s' % share_id,
-                  claim=lambda session: self._insert_share(
-                      session, share_values, instance_values) and None)
+                  claim=claim)
         return self.get(share_id)
 
     def unmanage(self, share_ref):

@@ -200,14 +200,36 @@ class TypeFamily(object):
 
         return db_session.run(_unset)
 
+    def hold(self, session, type_id):
+        """Keep the type from being deleted until ``session`` commits.
+
+        Called by the claims that make a resource of the type: a shared
+        lock on its row, which :meth:`delete` waits for (so it then sees
+        the new resource), or TypeNotFound when a delete came first. No
+        type (None) holds nothing.
+        """
+        if type_id is None:
+            return
+        found = session.execute(sa.select(self.model.id).where(
+            self.model.id == type_id).with_for_update(read=True)).first()
+        if found is None:
+            raise exception.TypeNotFound(kind=self.kind, name=repr(type_id))
+
     def delete(self, name_or_id):
         """Delete a type no resource uses and no default option names.
 
-        The in-use check and the delete are one statement, so a resource
-        created meanwhile is either seen or created after the type is gone.
+        The row is locked first, so a claim making a resource of the type
+        (:meth:`hold`) either finished before, and the in-use check (a
+        later statement, seeing what was committed) finds its resource,
+        or waits and then finds the type gone.
         """
         def _delete(session):
             row = self._find(session, name_or_id)
+            locked = session.execute(sa.select(self.model.id).where(
+                self.model.id == row.id).with_for_update()).first()
+            if locked is None:
+                raise exception.TypeNotFound(kind=self.kind,
+                                             name=repr(name_or_id))
             if self._default_ref() in (row.id, row.name):
                 raise exception.TypeInUse(
                     kind=self.kind, name=repr(row.name),
@@ -218,12 +240,11 @@ class TypeFamily(object):
             for user in self.users():
                 stmt = stmt.where(~sa.exists().where(user.column == row.id))
             if session.execute(stmt).rowcount != 1:
-                users = self._describe_users(session, row.id)
-                if not users:
-                    raise exception.TypeNotFound(kind=self.kind,
-                                                 name=repr(name_or_id))
-                raise exception.TypeInUse(kind=self.kind,
-                                          name=repr(row.name), users=users)
+                # The row is ours (locked above): something uses it.
+                raise exception.TypeInUse(
+                    kind=self.kind, name=repr(row.name),
+                    users=self._describe_users(session, row.id) or
+                    'a resource made just now')
 
         db_session.run(_delete)
 
@@ -283,8 +304,10 @@ class TypeFamily(object):
         labels = collections.OrderedDict()
         for user in self.users():
             found = labels.setdefault(user.noun, set())
+            # A locking read: on MySQL it sees what was committed since
+            # this transaction's first read (a plain one would not).
             found.update(session.scalars(sa.select(user.label).where(
-                user.column == type_id).distinct()))
+                user.column == type_id).with_for_update(read=True)))
         parts = []
         for noun, found in labels.items():
             if not found:

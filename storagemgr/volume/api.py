@@ -460,6 +460,7 @@ class API(object):
             row_values = dict(values, host=pool.host, backend=pool.backend)
 
             def claim(session):
+                types_api.volume_types.hold(session, kind['id'])
                 for _label, model, row in held:
                     _hold(session, model, row, ['available'])
                 placement.reserve_on(session, pool.host, values['size'],

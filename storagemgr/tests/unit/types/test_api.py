@@ -1,5 +1,8 @@
 """The types service layer: the three families, their defaults and guards."""
 
+import threading
+import time
+
 import ddt
 import sqlalchemy as sa
 import testscenarios
@@ -455,3 +458,39 @@ class EveryDatabaseTestCase(db_backends.DatabaseScenarios, TypesTestCase):
         self.assertRaises(exception.TypeInUse, types_api.share_types.delete,
                           'gold')
         self.assertEqual(gold, types_api.share_types.get('gold'))
+
+    def test_delete_waits_for_a_claim_holding_the_type(self):
+        """A create's claim holds the type: a delete meanwhile sees it."""
+        gold = self.make('share_types', 'gold')
+        held, outcome = threading.Event(), []
+
+        def delete():
+            held.wait()
+            try:
+                types_api.share_types.delete('gold')
+                outcome.append('deleted')
+            except exception.TypeInUse:
+                outcome.append('in use')
+
+        deleter = threading.Thread(target=delete)
+        deleter.start()
+        with db_session.session_scope() as session:
+            types_api.share_types.hold(session, gold['id'])
+            held.set()
+            time.sleep(0.5)     # the delete is waiting on the row now
+            share = db_api.create(share_models.Share, {
+                'size': 1, 'share_proto': 'NFS',
+                'share_type_id': gold['id']}, session=session)
+        deleter.join()
+        self.assertEqual(['in use'], outcome)
+        self.assertEqual(gold['id'], db_api.get(
+            share_models.Share, share.id).share_type_id)
+
+    def test_claim_after_a_delete_finds_the_type_gone(self):
+        gold = self.make('share_types', 'gold')
+        types_api.share_types.delete('gold')
+        with db_session.session_scope() as session:
+            self.assertRaises(exception.TypeNotFound,
+                              types_api.share_types.hold, session,
+                              gold['id'])
+            types_api.share_types.hold(session, None)
