@@ -68,13 +68,16 @@ class HostManager(object):
         self._clock = clock
 
     def _stats(self, backend, records, now):
-        """``(stats, taken at)`` of ``backend``, or ``(None, reason)``."""
+        """``(stats, taken at)`` of ``backend``, or ``(None, reason)``.
+
+        ``records()``: the saved backend states, read on first call.
+        """
         refresh = CONF.scheduler_stats_refresh_interval
         taken = backend.stats_updated_at
         if backend.state == backend_registry.STATE_UP and taken and (
                 now - taken <= refresh):
             return backend.stats, taken
-        record = records.get(backend.name) or {}
+        record = records().get(backend.name) or {}
         taken = _epoch(record.get('updated_at') or record.get('created_at'))
         if (record.get('state') == backend_registry.STATE_UP and taken and
                 record.get('stats') and now - taken <= refresh):
@@ -99,7 +102,13 @@ class HostManager(object):
         """
         wanted = hosts.parse(backend) if backend else None
         now = self._clock()
-        records = state_store.load_all()
+        saved = []
+
+        def records():
+            # Read once, and only when a backend's own stats are stale.
+            if not saved:
+                saved.append(state_store.load_all())
+            return saved[0]
         found, dropped = [], {}
         for item in self.registry:
             if item.kind.name != self.kind or (
