@@ -343,6 +343,17 @@ def _create_group_rows(session, group_id, name, backend_name, cgsnapshot,
         db_api.create(models.Volume, values, session=session)
 
 
+def _refuse_changed(volume, action):
+    """Why a claim on an available volume of a known size was refused."""
+    current = _find(models.Volume, volume.id)
+    if current.status != c.VOLUME_AVAILABLE:
+        _refuse_state('Volume', current, action, ['available'])
+    raise exception.ConditionNotMet(
+        resource='Volume', id=volume.id, status=current.status,
+        action=action, conditions='its size to be still %d GiB (it is %d '
+        'GiB now)' % (volume.size, current.size))
+
+
 def _current_status(row):
     current = db_api.get_by(type(row), id=row.id)
     return current.status if current is not None else 'gone'
@@ -543,13 +554,7 @@ class API(object):
             _run(volume_flows.extend_volume_flow, 'extend volume', volume.id,
                  claim=claim, volume_id=volume.id, new_size=new_size)
         except _Changed:
-            current = _find(models.Volume, volume.id)
-            if current.status != c.VOLUME_AVAILABLE:
-                _refuse_state('Volume', current, 'extend', ['available'])
-            raise exception.ConditionNotMet(
-                resource='Volume', id=volume.id, status=current.status,
-                action='extend', conditions='its size to be still %d GiB '
-                '(it is %d GiB now)' % (volume.size, current.size))
+            _refuse_changed(volume, 'extend')
         except exception.CapacityExceeded as e:
             raise exception.InvalidVolume(
                 reason='volume %s cannot grow from %d to %d GiB: pool %s '
@@ -692,13 +697,7 @@ class API(object):
             _run(snapshot_flows.create_snapshot_flow, 'create snapshot',
                  snapshot_id, claim=claim, snapshot_id=snapshot_id)
         except _Changed:
-            current = _find(models.Volume, volume.id)
-            if current.status != c.VOLUME_AVAILABLE:
-                _refuse_state('Volume', current, 'snapshot', ['available'])
-            raise exception.ConditionNotMet(
-                resource='Volume', id=volume.id, status=current.status,
-                action='snapshot', conditions='its size to be still %d GiB '
-                '(it is %d GiB now)' % (volume.size, current.size))
+            _refuse_changed(volume, 'snapshot')
         return self.get_snapshot(snapshot_id)
 
     def delete_snapshot(self, ref):

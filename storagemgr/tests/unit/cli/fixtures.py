@@ -49,6 +49,18 @@ class CLITestCase(base.TestCase):
         if expect:
             self.assertIn(expect, err)
 
+    def ok(self, *args):
+        """Run a command that must succeed; its output."""
+        rc, out, err = self.cli(*args)
+        self.assertEqual(0, rc, err)
+        return out
+
+    def refused(self, *args, expect=None):
+        """Run a command that must be refused on one line; its stderr."""
+        rc, out, err = self.cli(*args)
+        self.assertOneLineError(rc, out, err, expect)
+        return err
+
     def json(self, *args):
         rc, out, err = self.cli(*(args + ('-f', 'json')))
         self.assertEqual(0, rc, err)

@@ -14,16 +14,6 @@ class ShareCliTestCase(fixtures.CLITestCase):
     enabled_backends = 'b1'
     sections = '[b1]\nshare_driver = local\n'
 
-    def ok(self, *args):
-        rc, out, err = self.cli(*args)
-        self.assertEqual(0, rc, err)
-        return out
-
-    def refused(self, *args, expect=None):
-        rc, out, err = self.cli(*args)
-        self.assertOneLineError(rc, out, err, expect)
-        return err
-
     def path_of(self, share):
         return share['export_locations'][0]['path'].split(':', 1)[1]
 

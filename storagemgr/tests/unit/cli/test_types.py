@@ -19,16 +19,6 @@ GROUP_COLUMNS = ['id', 'name', 'visibility', 'is_default', 'group_specs',
 class TypesCliTestCase(fixtures.CLITestCase):
     """No backends: types live in the database only."""
 
-    def ok(self, *args):
-        rc, out, err = self.cli(*args)
-        self.assertEqual(0, rc, err)
-        return out
-
-    def refused(self, *args, expect=None):
-        rc, out, err = self.cli(*args)
-        self.assertOneLineError(rc, out, err, expect)
-        return err
-
 
 class ShareTypeCliTestCase(TypesCliTestCase):
 
