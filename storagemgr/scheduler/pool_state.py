@@ -15,6 +15,7 @@ less the reserved percentage, and never more than their free space.
 
 import math
 
+from storagemgr.backend import registry
 from storagemgr import exception
 from storagemgr import hosts
 from storagemgr.scheduler import extra_specs_ops
@@ -246,7 +247,9 @@ class PoolState(object):
         if self.availability_zone is not None:
             capabilities['availability_zone'] = self.availability_zone
         if self.updated_at is not None:
-            capabilities['updated_at'] = self.updated_at
+            # Shown as text: listings print JSON and YAML too.
+            capabilities['updated_at'] = registry.format_time(
+                self.updated_at)
         return {
             'name': self.host,
             'host': parsed.host,
