@@ -275,3 +275,17 @@ class TypedPlacementTestCase(base.ShareTestCase):
         self.assertEqual([], self.api.list(backend=host + '_'))
         self.assertEqual([], self.api.list(
             backend=host.split('#')[0] + '#%'))
+
+
+class HundredGibPoolTestCase(base.ShareTestCase):
+
+    extra_config = ('max_over_subscription_ratio = 1.0\n'
+                    'fake_total_capacity_gb = 100\n')
+
+    def test_fifty_creates_fill_it_and_the_next_is_refused(self):
+        made = [self.make_share(size=2) for _ in range(50)]
+        e = self.assertRaises(exception.NoValidHost, self.make_share, 2)
+        self.assertIn('CapacityFilter', str(e))
+        self.assertEqual(50, len(self.api.list()))
+        host = made[0]['host']
+        self.assertEqual({host: 100}, capacity.allocated('share', [host]))
