@@ -124,3 +124,35 @@ def adjust(session, host, delta):
         usage.host == host).values(allocated_capacity_gb=sa.case(
             (usage.allocated_capacity_gb + delta > 0,
              usage.allocated_capacity_gb + delta), else_=0)))
+
+
+def reconcile(host):
+    """Set ``host``'s count to what the database holds there; the drift.
+
+    The row is locked first and the sizes summed in a later statement, so
+    a claim that reserved before has committed (it held the lock) and is
+    in the sum, and one that reserves after adds to the corrected figure.
+    The drift (new minus old) is what a crash between a failed extend and
+    its release, say, had left wrong; None when the pool has no row.
+    """
+    with db_session.session_scope() as session:
+        row = session.execute(sa.select(PoolUsage).where(
+            PoolUsage.host == host).with_for_update()).scalar()
+        if row is None:
+            return None
+        held = _sizes_on_hosts(session, row.kind, [host]).get(host, 0)
+        drift = held - row.allocated_capacity_gb
+        if drift:
+            LOG.warning('Pool %(host)s counted %(old)d GiB allocated but '
+                        'holds %(new)d GiB; corrected.', {
+                            'host': host, 'old': row.allocated_capacity_gb,
+                            'new': held})
+            row.allocated_capacity_gb = held
+        return drift
+
+
+def hosts_of(prefixes):
+    """The pools with a usage row whose host string starts with a prefix."""
+    with db_session.session_scope() as session:
+        return [host for host in session.scalars(sa.select(PoolUsage.host))
+                if host.startswith(tuple(prefixes))]

@@ -127,3 +127,43 @@ class CapacityTestCase(db_backends.DatabaseScenarios, base.TestCase):
             t.join()
         self.assertEqual(3, len(wins))
         self.assertEqual(9, _allocated())
+
+    def test_reconcile_corrects_drift_to_what_the_pool_holds(self):
+        self._share_on(HOST, 3)
+        capacity.allocated('share', [HOST])
+        _adjust(HOST, 5)                     # a count gone wrong
+        self.assertEqual(-5, capacity.reconcile(HOST))
+        self.assertEqual(3, _allocated())
+        self.assertEqual(0, capacity.reconcile(HOST))
+        self.assertIsNone(capacity.reconcile('node@b1#nowhere'))
+
+    def test_reconcile_against_a_claim_in_flight_loses_nothing(self):
+        """A claim reserving while reconcile runs is counted exactly once."""
+        capacity.allocated('share', [HOST])
+        reserved, done = threading.Event(), threading.Event()
+
+        def claim():
+            with db_session.session_scope() as session:
+                share = db_api.create(share_models.Share, {
+                    'size': 4, 'share_proto': 'NFS'}, session=session)
+                db_api.create(share_models.ShareInstance, {
+                    'share_id': share.id, 'host': HOST, 'backend': 'b1',
+                    'status': 'creating', 'active': True}, session=session)
+                capacity.reserve(session, HOST, 4, 100)
+                reserved.set()
+                done.wait(1.0)        # reconcile waits on the row meanwhile
+
+        claimer = threading.Thread(target=claim)
+        claimer.start()
+        reserved.wait()
+        reconciler = threading.Thread(target=capacity.reconcile,
+                                      args=(HOST,))
+        reconciler.start()
+        done.set()
+        claimer.join()
+        reconciler.join()
+        self.assertEqual(4, _allocated())
+
+    def test_hosts_of(self):
+        capacity.allocated('share', [HOST, 'other@b1#p1', 'node@b2#p1'])
+        self.assertEqual([HOST], capacity.hosts_of(['node@b1#']))

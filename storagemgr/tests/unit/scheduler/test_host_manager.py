@@ -197,3 +197,22 @@ class PlacementTestCase(base.TestCase):
 
         self.assertRaises(exception.CapacityExceeded, placement.place,
                           'share', self.spec, claim)
+
+
+class ReconcileTaskTestCase(base.TestCase):
+
+    def test_manager_corrects_only_its_own_pools(self):
+        from storagemgr.db import session as db_session
+        from storagemgr.service import backend_tasks
+        self.write_config(CONFIG)
+        self.addCleanup(process_registry.use_registry, None)
+        process_registry.use_registry(None)
+        mine, theirs = 'test-host@b1#b1', 'other-host@b1#b1'
+        capacity.allocated('share', [mine, theirs])
+        with db_session.session_scope() as session:
+            capacity.adjust(session, mine, 9)
+            capacity.adjust(session, theirs, 9)
+        manager = mock.Mock(registry=process_registry.get_registry())
+        backend_tasks.reconcile_pool_usage(manager)
+        self.assertEqual({mine: 0, theirs: 9},
+                         capacity.allocated('share', [mine, theirs]))
