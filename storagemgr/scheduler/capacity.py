@@ -29,6 +29,14 @@ LOG = logging.getLogger(__name__)
 PoolUsage = models.PoolUsage
 
 
+def format_gib(value):
+    """GiB as people read them: whole numbers plain, fractions to 0.01."""
+    if value is None:
+        return 'unknown'
+    value = float(value)
+    return '%d' % value if value.is_integer() else '%.2f' % value
+
+
 def _sizes_on_hosts(session, kind, hosts):
     """{host: GiB} that the shares' instances or the volumes hold there."""
     if kind == 'share':
@@ -101,7 +109,7 @@ def reserve(session, host, size, limit):
     raise exception.CapacityExceeded(
         host=host, size=size,
         allocated=row.allocated_capacity_gb if row else 'unknown',
-        limit=limit)
+        limit=format_gib(limit))
 
 
 def release(session, host, size):

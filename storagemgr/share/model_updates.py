@@ -285,21 +285,22 @@ def _write_instance(what, instance, parent_model, parent_id, values,
 
     ``instance(session)`` finds the instance row; ``expected_status``
     guards it; ``parent_values`` then go on the share or snapshot, and
-    ``on_written(session, row, parent)`` runs, in the same transaction.
+    ``on_written(session, the instance's host before the write, parent)``
+    runs first (it sees the parent's values before the change), in the
+    same transaction. Only share instances have a host and a hook.
     """
     with db_session.session_scope() as session:
         row = instance(session)
-        old_host = row.host if hasattr(row, 'host') else None
+        old_host = row.host if on_written is not None else None
         written = db_api.conditional_update(
             type(row), row.id, values,
             expected={'status': list(expected_status)}, session=session)
-        if written and (parent_values or on_written):
-            parent = db_api.get(parent_model, parent_id, session=session)
-            if on_written is not None:
-                on_written(session, old_host, parent)
-            if parent_values:
-                db_api.update(parent_model, parent_id, parent_values,
-                              session=session)
+        if written and on_written is not None:
+            on_written(session, old_host,
+                       db_api.get(parent_model, parent_id, session=session))
+        if written and parent_values:
+            db_api.update(parent_model, parent_id, parent_values,
+                          session=session)
     return _written(what, parent_id, written, expected_status)
 
 
@@ -313,14 +314,16 @@ def _write_share(share_id, values, expected_status, share_values=None,
         on_written)
 
 
-def _counting_new_size(new_size, reserved=0):
+def _counting_new_size(new_size, growth_reserved=False):
     """An ``on_written`` that moves the pool's count to ``new_size``.
 
-    ``reserved``: GiB its claim already counted (an extend's growth).
+    ``growth_reserved``: a growth was counted already (an extend's claim
+    reserves it), so only a shrink moves the count here.
     """
     def count(session, host, share):
+        delta = new_size - (share.size or 0)
         capacity.adjust(session, host,
-                        new_size - (share.size or 0) - reserved)
+                        min(delta, 0) if growth_reserved else delta)
     return count
 
 
@@ -356,12 +359,10 @@ def apply_share_resized(share_id, new_size, expected_status):
     An extend's growth was counted by its claim; a shrink's is given back
     here.
     """
-    with db_session.session_scope() as session:
-        old_size = records.get_share(share_id, session=session).size
-    reserved = max(0, new_size - (old_size or 0))
     return _write_share(share_id, {'status': constants.STATUS_AVAILABLE},
                         [expected_status], share_values={'size': new_size},
-                        on_written=_counting_new_size(new_size, reserved))
+                        on_written=_counting_new_size(
+                            new_size, growth_reserved=True))
 
 
 def release_extend(share_id, new_size):

@@ -30,7 +30,6 @@ from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
 from storagemgr.volume.flows import snapshot as snapshot_flows
 from storagemgr.volume.flows import volume as volume_flows
 from storagemgr.volume import group_updates
-from storagemgr.volume import scheduling
 
 _NOT_FOUND = {
     models.Volume: (exception.VolumeNotFound, 'volume', 'Volume'),
@@ -55,7 +54,8 @@ def record(row):
 
 def _volume_records(rows):
     """Volumes' records, with their type's name as ``volume_type``."""
-    names = scheduling.type_names({r.volume_type_id for r in rows})
+    names = types_api.volume_types.names_of(
+        {r.volume_type_id for r in rows})
     records = []
     for row in rows:
         values = record(row)
@@ -110,13 +110,6 @@ def _run_group_flow(factory, action, resource_id, claim=None, **store):
     engine = _run(factory, action, resource_id, claim=claim, **store)
     group_updates.raise_if_failed(engine.storage.fetch('outcome'), action,
                                   resource_id)
-
-
-def _gib(value):
-    """A limit as the user reads it: whole GiB when it is whole."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _check_size(size, what='size'):
@@ -445,8 +438,10 @@ class API(object):
             raise exception.InvalidInput(
                 reason='the source is on backend %s, not %s' % (
                     source_backend, backend))
-        kind = scheduling.resolve_type(
-            volume_type, source_row.volume_type_id if source_row else None)
+        # Of the source's type unless told otherwise, as in the reference.
+        kind = types_api.volume_types.resolve(
+            volume_type or (source_row.volume_type_id if source_row
+                            else None))
         values['volume_type_id'] = kind['id']
         # Where the candidates are: the source's own pool, else what the
         # user named, else the group's backend, else every backend.
@@ -561,7 +556,7 @@ class API(object):
                        'has %s of %s GiB allocated' % (
                            volume.id, volume.size, new_size, volume.host,
                            e.kwargs.get('allocated'),
-                           _gib(e.kwargs.get('limit')))) from None
+                           e.kwargs.get('limit'))) from None
         return self.get_volume(volume.id)
 
     # Attachments to this host ----------------------------------------------

@@ -1,12 +1,9 @@
 """CapacityFilter: room for the request, thin or thick."""
 
+from storagemgr.scheduler import capacity
 from storagemgr.scheduler import filters
 
-
-def _gib(value):
-    # Whole GiB as integers (no 1e+06), fractions to two places.
-    value = float(value)
-    return '%d' % value if value.is_integer() else '%.2f' % value
+_gib = capacity.format_gib
 
 
 class CapacityFilter(filters.BaseFilter):
