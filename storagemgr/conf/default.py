@@ -72,6 +72,14 @@ core_opts = [
                default='share-snapshot-%s',
                help=_('Template of the name share drivers get for a '
                       'snapshot instance (%s is the instance id).')),
+    cfg.IntOpt('member_worker_pool_size',
+               default=128, min=1,
+               help=_('Threads of the one pool that runs per-member driver '
+                      'calls of group operations (share group snapshots '
+                      'without native support, generic consistency group '
+                      'operations) in this process. A backend\'s '
+                      'group_member_workers caps how many of one '
+                      'operation\'s members run at once.')),
 ]
 
 

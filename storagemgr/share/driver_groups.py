@@ -5,16 +5,21 @@ record, a group snapshot is one snapshot per member share, and a group
 created from a group snapshot is one share per member snapshot. Drivers
 with native support override these methods.
 
-Two weaknesses of the reference fallback are fixed here: the snapshot
+Members are independent, so each operation runs them in parallel on
+the shared member pool (``storagemgr.fanout``, capped per backend by
+``group_member_workers``), where the reference goes one by one.
+
+Two weaknesses of the reference fallback are fixed too: the snapshot
 dicts handed to the driver carry every key a single snapshot has
 (``share_name``, ``name``, ``provider_location``...), and a failed member
-cleans up the members already snapshotted whatever the exception class,
-then raises the original error even when a clean-up fails too.
+has the members already snapshotted deleted again whatever the exception
+class, then the original error is raised even when a clean-up fails too.
 """
 
 from oslo_log import log as logging
 
 from storagemgr import exception
+from storagemgr import fanout
 from storagemgr.i18n import _
 
 LOG = logging.getLogger(__name__)
@@ -83,64 +88,72 @@ class ShareGroupFallbackMixin(object):
             LOG.warning('Share group snapshot %s has no members.',
                         snap_dict['id'])
             return None, None
-        created = []
-        member_updates = []
-        for member in members:
-            share_snapshot = member_snapshot(member)
-            try:
-                update = self.create_snapshot(context, share_snapshot,
-                                              share_server=share_server)
-            except Exception:
-                LOG.exception('Snapshot of share %(share)s failed for '
-                              'group snapshot %(group)s; removing the '
-                              '%(n)d member snapshots already taken.',
-                              {'share': share_snapshot['share_id'],
-                               'group': snap_dict['id'],
-                               'n': len(created)})
-                self._cleanup_group_share_snapshots(context, created,
-                                                    share_server)
-                raise
-            created.append(share_snapshot)
-            if update:
-                update = dict(update, id=member['id'])
-                member_updates.append(update)
-        return None, member_updates
+        results = self._per_member(
+            lambda member: self.create_snapshot(
+                context, member_snapshot(member), share_server=share_server),
+            members)
+        failed = [(m, e) for m, _r, e in results if e is not None]
+        if failed:
+            taken = [member_snapshot(m) for m, _r, e in results
+                     if e is None]
+            LOG.error('Snapshots of %(n)d of the %(total)d members of '
+                      'group snapshot %(group)s failed (first: share '
+                      '%(share)s); deleting the %(taken)d taken.',
+                      {'n': len(failed), 'total': len(members),
+                       'group': snap_dict['id'],
+                       'share': failed[0][0].get('share_id'),
+                       'taken': len(taken)})
+            self._cleanup_group_share_snapshots(context, taken,
+                                                share_server)
+            raise failed[0][1]
+        return None, [dict(update, id=member['id'])
+                      for member, update, _e in results if update]
+
+    def _per_member(self, func, members):
+        """``fanout.run_per_member`` capped by this backend's option."""
+        return fanout.run_per_member(
+            func, members,
+            fanout.member_limit(getattr(self, 'configuration', None)))
 
     def _cleanup_group_share_snapshots(self, context, share_snapshots,
                                        share_server):
         """Best-effort removal of member snapshots; failures are logged."""
-        for share_snapshot in share_snapshots:
-            try:
-                self._cleanup_group_share_snapshot(context, share_snapshot,
-                                                   share_server)
-            except Exception:
-                # Already logged; the caller raises the original error.
-                pass
-
-    def _cleanup_group_share_snapshot(self, context, share_snapshot,
-                                      share_server):
-        """Delete one member snapshot; log and re-raise on failure."""
-        try:
-            self.delete_snapshot(context, share_snapshot,
-                                 share_server=share_server)
-        except Exception:
-            LOG.error('Could not delete snapshot %(snap)s of share '
-                      '%(share)s while cleaning up a group snapshot.',
-                      {'snap': share_snapshot['id'],
-                       'share': share_snapshot['share_id']})
-            raise
+        for snapshot, _r, error in self._per_member(
+                lambda snapshot: self.delete_snapshot(
+                    context, snapshot, share_server=share_server),
+                share_snapshots):
+            if error is not None:
+                LOG.error('Could not delete snapshot %(snap)s of share '
+                          '%(share)s while cleaning up a group snapshot: '
+                          '%(error)s', {'snap': snapshot['id'],
+                                        'share': snapshot['share_id'],
+                                        'error': error})
 
     def delete_share_group_snapshot(self, context, snap_dict,
                                     share_server=None):
         """Delete every member snapshot, one ``delete_snapshot`` each.
 
+        A member snapshot the backend no longer has counts as deleted.
+
         :returns: ``(None, None)``.
+        :raises: the first member's error, after every member was tried.
         """
-        for member in snap_dict.get('share_group_snapshot_members') or []:
-            share_snapshot = member_snapshot(
-                member, provider_location=member.get('provider_location'))
-            self.delete_snapshot(context, share_snapshot,
-                                 share_server=share_server)
+        members = snap_dict.get('share_group_snapshot_members') or []
+
+        def _delete(member):
+            try:
+                self.delete_snapshot(
+                    context, member_snapshot(
+                        member,
+                        provider_location=member.get('provider_location')),
+                    share_server=share_server)
+            except exception.SnapshotResourceNotFound:
+                LOG.debug('Member snapshot %s was already gone.',
+                          member['id'])
+        errors = [e for _m, _r, e in self._per_member(_delete, members)
+                  if e is not None]
+        if errors:
+            raise errors[0]
         LOG.debug('Share group snapshot %s deleted.', snap_dict['id'])
         return None, None
 
@@ -152,27 +165,34 @@ class ShareGroupFallbackMixin(object):
         :param share_group_dict: the new group, with ``shares``; each share
             names its source in ``source_share_group_snapshot_member_id``.
         :returns: ``(None, share_updates)`` where each update is
-            ``{'id': share id, 'export_locations': ...}`` (whatever
-            ``create_share_from_snapshot`` returned); ``(None, None)`` when
-            the group snapshot has no members.
+            ``{'id': share id, 'export_locations': ...}``, or the dict
+            ``create_share_from_snapshot`` returned with the ``id`` added;
+            ``(None, None)`` when the group snapshot has no members.
         :raises InvalidShareGroup: a new share matches no member.
+        :raises: the first member's error (the manager puts every new
+            share in ``error``; the ones made are deleted with them).
         """
         if not share_group_snapshot_dict.get(
                 'share_group_snapshot_members'):
             return None, None
+        kwargs = {}
+        if self.driver_handles_share_servers:
+            kwargs['share_server'] = share_server
+
+        def _clone(pair):
+            member = pair['snapshot']
+            return self.create_share_from_snapshot(
+                context, pair['share'], member_snapshot(
+                    member, provider_location=member.get(
+                        'provider_location')), **kwargs)
+        pairs = self._collate_share_group_snapshot_info(
+            share_group_dict, share_group_snapshot_dict)
         share_updates = []
-        for clone in self._collate_share_group_snapshot_info(
-                share_group_dict, share_group_snapshot_dict):
-            share, member = clone['share'], clone['snapshot']
-            kwargs = {}
-            if self.driver_handles_share_servers:
-                kwargs['share_server'] = share_server
-            snapshot = member_snapshot(
-                member, provider_location=member.get('provider_location'))
-            export_locations = self.create_share_from_snapshot(
-                context, share, snapshot, **kwargs)
-            share_updates.append({'id': share['id'],
-                                  'export_locations': export_locations})
+        for pair, returned, error in self._per_member(_clone, pairs):
+            if error is not None:
+                raise error
+            share_updates.append(_clone_update(pair['share']['id'],
+                                               returned))
         return None, share_updates
 
     def _collate_share_group_snapshot_info(self, share_group_dict,
@@ -196,3 +216,14 @@ class ShareGroupFallbackMixin(object):
                         'snap': share_group_snapshot_dict['id']})
             pairs.append({'share': share, 'snapshot': member})
         return pairs
+
+
+def _clone_update(share_id, returned):
+    """A new member's entry from what create_share_from_snapshot returned.
+
+    A list is its export locations; a dict (``status``,
+    ``export_locations``...) is passed on for the manager to check.
+    """
+    if isinstance(returned, dict):
+        return dict(returned, id=share_id)
+    return {'id': share_id, 'export_locations': returned}

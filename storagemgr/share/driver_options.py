@@ -53,6 +53,11 @@ share_opts = [
                help=_('Backends that may replicate shares to one another '
                       'share the same replication domain. Unset means '
                       'the backend does not replicate.')),
+    cfg.IntOpt('group_member_workers', default=128, min=1,
+               help=_('How many member shares or snapshots one share group '
+                      'operation that the driver does member by member '
+                      '(the group snapshot fallback) handles at the same '
+                      'time, out of [DEFAULT] member_worker_pool_size.')),
     cfg.StrOpt('backend_availability_zone',
                help=_('Availability zone of this share backend.')),
     cfg.StrOpt('filter_function',

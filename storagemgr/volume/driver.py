@@ -39,9 +39,10 @@ from storagemgr.i18n import _
 
 volume_driver_opts = [
     cfg.IntOpt('group_member_workers', default=128, min=1,
-               help=_('How many member volumes or snapshots the generic '
-                      'consistency group operations (used when a driver '
-                      'has no native method) handle at the same time.')),
+               help=_('How many member volumes or snapshots one generic '
+                      'consistency group operation (used when a driver '
+                      'has no native method) handles at the same time, out '
+                      'of [DEFAULT] member_worker_pool_size.')),
     cfg.BoolOpt('use_multipath_for_image_xfer', default=False,
                 help=_('Whether volumes of this backend are attached to '
                        'this host over every path the backend offers '

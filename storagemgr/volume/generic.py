@@ -5,54 +5,30 @@ manager does the work member by member with the plain volume methods, as
 the reference manager does, and gets back the same shape of return a
 native driver gives, so ``group_updates`` applies both the same way.
 
-Members are independent, so they are handled in parallel by a bounded
-pool (option ``group_member_workers``): a group snapshot of 100 volumes
-takes a few member latencies, not a hundred.
+Members are independent, so they are handled in parallel by the shared
+member pool (``storagemgr.fanout``; a backend's ``group_member_workers``
+caps one operation): a group snapshot of 100 volumes takes a few member
+latencies, not a hundred.
 """
 
-from concurrent import futures
 import inspect
 
 from oslo_log import log as logging
 
+from storagemgr import fanout
 from storagemgr.volume import constants as c
 
 LOG = logging.getLogger(__name__)
 
-DEFAULT_WORKERS = 128
-
-
-def _workers(driver, count):
-    configuration = getattr(driver, 'configuration', None)
-    configured = None
-    if configuration is not None:
-        configured = configuration.safe_get('group_member_workers')
-    return max(1, min(count, configured or DEFAULT_WORKERS))
-
 
 def run_per_member(driver, func, members):
-    """Call ``func(member)`` for every member in a bounded pool.
+    """``fanout.run_per_member`` capped by the backend's option.
 
-    :returns: ``[(member, result, error)]`` in the members' order; an
-        exception of any class is caught and returned as ``error``.
+    :returns: ``[(member, result, error)]`` in the members' order.
     """
-    members = list(members)
-    if not members:
-        return []
-
-    def _call(member):
-        try:
-            return member, func(member), None
-        except Exception as e:  # any driver exception, any class
-            LOG.warning('Member %(id)s failed: %(cls)s: %(error)s',
-                        {'id': member.get('id'), 'cls': type(e).__name__,
-                         'error': e})
-            return member, None, e
-
-    with futures.ThreadPoolExecutor(
-            max_workers=_workers(driver, len(members)),
-            thread_name_prefix='group-member') as pool:
-        return list(pool.map(_call, members))
+    return fanout.run_per_member(
+        func, members,
+        fanout.member_limit(getattr(driver, 'configuration', None)))
 
 
 def _entry(member, update, status):

@@ -317,7 +317,7 @@ class GroupFallbackTestCase(DriverTestCase):
                           {'id': 'm2', 'provider_location': 'loc-m2'},
                           {'id': 'm3', 'provider_location': 'loc-m3'}],
                          members)
-        second = self.drv.created[1]
+        second = [s for s in self.drv.created if s['id'] == 'm2'][0]
         for key in ('share_name', 'name', 'provider_location', 'share',
                     'share_id', 'share_proto', 'size', 'snapshot_id'):
             self.assertIn(key, second)
@@ -332,8 +332,9 @@ class GroupFallbackTestCase(DriverTestCase):
                                    self.drv.create_share_group_snapshot,
                                    self.context, self.group_snapshot)
         self.assertIs(error, raised)
+        # Members run in parallel: the order of the clean-up is not fixed.
         self.assertEqual(['m1', 'm2'],
-                         [s['id'] for s in self.drv.deleted])
+                         sorted(s['id'] for s in self.drv.deleted))
 
     def test_cleanup_failure_keeps_original_error(self):
         original = exception.ShareBackendException(msg='create failed')
@@ -361,7 +362,8 @@ class GroupFallbackTestCase(DriverTestCase):
         self.assertEqual((None, None), self.drv.delete_share_group_snapshot(
             self.context, self.group_snapshot))
         self.assertEqual(['loc-m1', 'loc-m2', 'loc-m3'],
-                         [s['provider_location'] for s in self.drv.deleted])
+                         sorted(s['provider_location']
+                                for s in self.drv.deleted))
 
     def test_create_group_from_group_snapshot(self):
         group = {'id': 'g2', 'shares': [
@@ -372,9 +374,10 @@ class GroupFallbackTestCase(DriverTestCase):
         self.assertIsNone(update)
         self.assertEqual(['n1', 'n2'], [s['id'] for s in shares])
         self.assertEqual('h:/n1', shares[0]['export_locations'][0]['path'])
+        cloned = sorted(self.drv.cloned, key=lambda pair: pair[0])
         self.assertEqual([('n1', 'm2'), ('n2', 'm1')],
-                         [(sid, snap['id']) for sid, snap in self.drv.cloned])
-        self.assertEqual('loc-m2', self.drv.cloned[0][1]['provider_location'])
+                         [(sid, snap['id']) for sid, snap in cloned])
+        self.assertEqual('loc-m2', cloned[0][1]['provider_location'])
 
     def test_create_group_from_group_snapshot_mismatch(self):
         group = {'id': 'g2', 'shares': [
