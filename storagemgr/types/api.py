@@ -23,6 +23,7 @@ from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from storagemgr.db.models import share as share_models
+from storagemgr.db.models import share_group as group_models
 from storagemgr.db.models import types as models
 from storagemgr.db.models import volume as volume_models
 from storagemgr.db import session as db_session
@@ -443,6 +444,8 @@ def _share_type_users():
         User('share', share_models.ShareInstance.share_type_id,
              share_models.ShareInstance.share_id),
         User('share group type', mapping.share_type_id, group_name),
+        User('share group', group_models.ShareGroupShareType.share_type_id,
+             group_models.ShareGroupShareType.share_group_id),
     )
 
 
@@ -452,9 +455,8 @@ def _volume_type_users():
 
 
 def _share_group_type_users():
-    # Share groups will reference their type (share_group_type_id); their
-    # User entry belongs here once their model exists.
-    return ()
+    return (User('share group', group_models.ShareGroup.share_group_type_id,
+                 group_models.ShareGroup.id),)
 
 
 share_types = TypeFamily(

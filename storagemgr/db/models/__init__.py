@@ -16,6 +16,7 @@ _AREA_MODULES = (
     'storagemgr.db.models.driver_private',
     'storagemgr.db.models.pool_usage',
     'storagemgr.db.models.types',
+    'storagemgr.db.models.share_group',
 )
 
 

@@ -20,6 +20,7 @@ class Share(base.Base, base.IdMixin, base.TimestampMixin):
     __tablename__ = 'shares'
     __table_args__ = (
         sa.Index('shares_display_name_idx', 'display_name'),
+        sa.Index('shares_share_group_idx', 'share_group_id'),
     )
 
     display_name: orm.Mapped[str] = orm.mapped_column(
@@ -78,6 +79,10 @@ class ShareInstance(base.Base, base.IdMixin, base.TimestampMixin):
     # Provider keys a driver reported in a model update.
     provider_data: orm.Mapped[dict] = orm.mapped_column(
         sa.JSON, nullable=True)
+    # The group snapshot member this instance was created from, for the
+    # shares of a group created from a group snapshot.
+    source_share_group_snapshot_member_id: orm.Mapped[str] = (
+        orm.mapped_column(sa.String(36), nullable=True))
 
 
 class ShareSnapshot(base.Base, base.IdMixin, base.TimestampMixin):
