@@ -8,6 +8,7 @@ leaves a half-made snapshot under its final name.
 """
 
 import contextlib
+import glob
 import math
 import os
 import shutil
@@ -98,6 +99,17 @@ def remove_tree(path):
     """Delete ``path`` and everything in it; a missing path is fine."""
     with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(path)
+
+
+def discard_copy(dst):
+    """Remove a ``clone_tree`` copy and any temporary a killed run left.
+
+    Only ``dst`` and its ``dst.tmp-*`` siblings are touched; nothing is
+    missing afterwards that a later ``clone_tree(src, dst)`` needs.
+    """
+    for leftover in glob.glob(glob.escape(dst) + '.tmp-*'):
+        remove_tree(leftover)
+    remove_tree(dst)
 
 
 def used_bytes(path):

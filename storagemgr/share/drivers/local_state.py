@@ -5,8 +5,9 @@ Nothing else reads or writes the file. Each change rewrites it at once
 process (the CLI next to the manager) or a restart always finds a
 complete, current file.
 
-Records are kept by kind (``shares``, ``snapshots``) and id; a record is a
-plain dict of JSON values.
+Records are kept by kind (``shares``, ``snapshots``, ``share_groups``) and
+id; a record is a plain dict of JSON values. A file written before a kind
+existed reads as having none of it.
 """
 
 import contextlib
@@ -18,7 +19,8 @@ import threading
 
 SHARES = 'shares'
 SNAPSHOTS = 'snapshots'
-_KINDS = (SHARES, SNAPSHOTS)
+SHARE_GROUPS = 'share_groups'
+_KINDS = (SHARES, SNAPSHOTS, SHARE_GROUPS)
 
 
 def write_atomically(path, text, mode=0o600):
