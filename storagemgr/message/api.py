@@ -38,6 +38,8 @@ VOLUME = 'volume'
 VOLUME_SNAPSHOT = 'volume_snapshot'
 CONSISTENCY_GROUP = 'consistency_group'
 CONSISTENCY_GROUP_SNAPSHOT = 'consistency_group_snapshot'
+SHARE_GROUP = 'share_group'
+SHARE_GROUP_SNAPSHOT = 'share_group_snapshot'
 
 _TYPE_OF_TABLE = {
     'shares': SHARE,
@@ -46,6 +48,8 @@ _TYPE_OF_TABLE = {
     'volume_snapshots': VOLUME_SNAPSHOT,
     'consistencygroups': CONSISTENCY_GROUP,
     'cgsnapshots': CONSISTENCY_GROUP_SNAPSHOT,
+    'share_groups': SHARE_GROUP,
+    'share_group_snapshots': SHARE_GROUP_SNAPSHOT,
 }
 RESOURCE_TYPES = tuple(sorted(_TYPE_OF_TABLE.values()))
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
+from storagemgr.db.models import share_group as group_models
 from storagemgr import exception
 from storagemgr.flows import engine as flow_engine
 from storagemgr import hosts
@@ -49,6 +50,9 @@ Snapshot = records.Snapshot
 SnapshotInstance = records.SnapshotInstance
 Rule = records.Rule
 RuleState = records.RuleState
+ShareGroup = group_models.ShareGroup
+ShareGroupShareType = group_models.ShareGroupShareType
+GroupSnapshotMember = group_models.ShareGroupSnapshotMember
 
 
 def _positive_size(size, what='size'):
@@ -151,13 +155,15 @@ class API(object):
 
     def create(self, share_proto, size, name=None, snapshot_id=None,
                backend=None, metadata=None, share_type=None,
-               availability_zone=None):
+               availability_zone=None, share_group=None):
         """Create a share (from a snapshot with ``snapshot_id``).
 
         The scheduler places it on a pool that suits its share type
         (``share_type``, else ``default_share_type``, else the implicit
         type without extra specs). ``backend`` (a name or a host string)
         restricts the candidates to that backend, or pool.
+        ``share_group``: the group (id or name) the share joins; it goes
+        where the group is, and must be of one of the group's types.
         """
         share_values = {
             'id': uuidutils.generate_uuid(),
@@ -188,6 +194,11 @@ class API(object):
             share_type = share_type or parent.share_type_id
             request['snapshot_host'] = parent_instance.host
             backend = parent_instance.host
+        group = None
+        if share_group is not None:
+            group, share_type, backend = self._group_of_new_share(
+                share_group, share_type, backend, snapshot)
+            share_values['share_group_id'] = group.id
         kind = types_api.share_types.resolve(share_type)
         share_values['share_type_id'] = kind['id']
 
@@ -203,6 +214,14 @@ class API(object):
 
             def claim(session):
                 types_api.share_types.hold(session, kind['id'])
+                if group is not None:
+                    # Held available until this commits: a group snapshot
+                    # or delete claimed meanwhile sees this share, or the
+                    # group's new status refuses this claim.
+                    records.transition(
+                        ShareGroup, group.id, [constants.STATUS_AVAILABLE],
+                        {}, 'add a share to it', 'Share group',
+                        session=session)
                 if snapshot is not None:
                     records.transition_snapshot(
                         snapshot.id, [constants.STATUS_AVAILABLE], {},
@@ -227,6 +246,41 @@ class API(object):
                 share_values['size'], kind, availability_zone, **request),
             claim_on, backend=backend)
 
+    @staticmethod
+    def _group_of_new_share(share_group, share_type, backend, snapshot):
+        """``(group row, share type, where to place)`` for a new member.
+
+        The type must be one of the group's (none named: the group's only
+        type); the share goes on the group's backend (or pool).
+        """
+        group = records.find_row(ShareGroup, share_group, 'share group')
+        allowed = db_api.query(ShareGroupShareType,
+                               share_group_id=group.id)
+        allowed_ids = [row.share_type_id for row in allowed]
+        if share_type is None:
+            if len(allowed_ids) != 1:
+                raise exception.InvalidInput(
+                    reason='share group %s allows share types %s; name '
+                           'one with --share-type' % (
+                               group.id, ', '.join(sorted(
+                                   types_api.share_types.names_of(
+                                       allowed_ids).values()))))
+            share_type = allowed_ids[0]
+        elif types_api.share_types.get(share_type)['id'] not in allowed_ids:
+            raise exception.InvalidInput(
+                reason='share type %s is not one of share group %s\'s '
+                       'types' % (share_type, group.id))
+        if snapshot is not None:
+            raise exception.InvalidInput(
+                reason='a share made from a snapshot cannot join a share '
+                       'group; make a group from a group snapshot instead')
+        if backend is not None and \
+                hosts.backend_of(backend) != group.backend:
+            raise exception.InvalidInput(
+                reason='share group %s is on %s, not %s' % (
+                    group.id, group.host, backend))
+        return group, share_type, group.host
+
     def get(self, share_ref):
         return records.share_record(
             *records.find_share_and_instance(share_ref))
@@ -238,9 +292,18 @@ class API(object):
         return [records.share_record(share, instance, names)
                 for share, instance in pairs]
 
-    def delete(self, share_ref):
-        """Delete a share that has no snapshots."""
+    def delete(self, share_ref, share_group=None):
+        """Delete a share that has no snapshots.
+
+        ``share_group``: the group the share must be in (refused if not).
+        """
         share, instance = records.find_share_and_instance(share_ref)
+        if share_group is not None and records.find_row(
+                ShareGroup, share_group, 'share group').id != \
+                share.share_group_id:
+            raise exception.InvalidInput(
+                reason='share %s is not in share group %s' % (
+                    share.id, share_group))
 
         def claim(session):
             self._claim_removal(share.id, constants.SHARE_DELETABLE_STATUSES,
@@ -255,6 +318,8 @@ class API(object):
     def _claim_removal(self, share_id, expected, status, action, session):
         """Move a share towards removal: no snapshots, no rule in flight.
 
+        Snapshots include the share's members of group snapshots.
+
         :raises InvalidShare: it has snapshots (nothing changed).
         :raises InvalidState: it is in another status (nothing changed).
         """
@@ -262,6 +327,7 @@ class API(object):
             records.transition_share(
                 share_id, expected, {'status': status}, action,
                 criteria=[records.no_snapshots_criterion(),
+                          records.no_group_snapshot_members_criterion(),
                           records.no_rules_in_transition_criterion()],
                 conditions='no snapshots and no access rule being '
                            'applied or denied',
@@ -269,10 +335,13 @@ class API(object):
         except exception.InvalidState:
             count = db_api.count(Snapshot, session=session,
                                  share_id=share_id)
-            if count:
+            members = db_api.count(GroupSnapshotMember, session=session,
+                                   share_id=share_id)
+            if count or members:
                 raise exception.InvalidShare(
-                    reason='share %s has %d snapshot(s); %s it after '
-                           'deleting them' % (share_id, count, action))
+                    reason='share %s has %d snapshot(s) and is in %d share '
+                           'group snapshot(s); %s it after deleting them' % (
+                               share_id, count, members, action))
             raise
 
     def resize(self, share_ref, new_size):

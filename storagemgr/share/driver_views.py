@@ -49,6 +49,8 @@ def share_view(share, instance):
         'replica_state': instance.replica_state,
         'access_rules_status': instance.access_rules_status,
         'share_group_id': share.share_group_id,
+        'source_share_group_snapshot_member_id':
+            instance.source_share_group_snapshot_member_id,
         'metadata': dict(share.share_metadata or {}),
         'snapshot_id': share.snapshot_id,
         'project_id': None,
@@ -93,4 +95,77 @@ def access_view(rule):
         'access_level': rule.access_level,
         'access_key': rule.access_key,
         'state': rule.state,
+    })
+
+
+def share_group_view(group, share_type_ids=(), shares=()):
+    """Driver view of a share group.
+
+    ``shares``: driver views of its shares' instances (the new shares, for
+    a group made from a group snapshot).
+    """
+    return DriverView({
+        'id': group.id,
+        'name': group.display_name,
+        'description': group.description,
+        'host': group.host,
+        'status': group.status,
+        'share_group_type_id': group.share_group_type_id,
+        'share_types': [DriverView({'share_group_id': group.id,
+                                    'share_type_id': type_id})
+                        for type_id in share_type_ids],
+        'source_share_group_snapshot_id':
+            group.source_share_group_snapshot_id,
+        'share_network_id': group.share_network_id,
+        'share_server_id': group.share_server_id,
+        'availability_zone': group.availability_zone,
+        'availability_zone_id': group.availability_zone,
+        'consistent_snapshot_support': group.consistent_snapshot_support,
+        'shares': list(shares),
+        'project_id': None,
+        'user_id': None,
+        'created_at': _iso(group.created_at),
+    })
+
+
+def share_group_snapshot_member_view(member, share, share_instance):
+    """Driver view of one member of a group snapshot.
+
+    It carries what a single snapshot's view carries (``share``,
+    ``share_name``, ``name``, ``size``...), so a driver may hand it to
+    its own snapshot code.
+    """
+    share_dict = share_view(share, share_instance)
+    return DriverView({
+        'id': member.id,
+        'share_group_snapshot_id': member.share_group_snapshot_id,
+        'snapshot_id': member.share_group_snapshot_id,
+        'name': CONF.share_snapshot_name_template % member.id,
+        'share_id': share.id,
+        'share_instance_id': share_instance.id,
+        'share': share_dict,
+        'share_instance': share_dict,
+        'share_name': share_dict['name'],
+        'size': member.size,
+        'share_size': share.size,
+        'share_proto': member.share_proto or share.share_proto,
+        'status': member.status,
+        'provider_location': member.provider_location,
+        'created_at': _iso(member.created_at),
+    })
+
+
+def share_group_snapshot_view(group_snapshot, group, members=()):
+    """Driver view of a group snapshot (``group``: its group's view)."""
+    return DriverView({
+        'id': group_snapshot.id,
+        'name': group_snapshot.display_name,
+        'description': group_snapshot.description,
+        'share_group_id': group_snapshot.share_group_id,
+        'share_group': group,
+        'status': group_snapshot.status,
+        'share_group_snapshot_members': list(members),
+        'project_id': None,
+        'user_id': None,
+        'created_at': _iso(group_snapshot.created_at),
     })

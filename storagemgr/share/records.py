@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
+from storagemgr.db.models import share_group as group_models
 from storagemgr.db import session as db_session
 from storagemgr import exception
 from storagemgr import hosts
@@ -29,7 +30,8 @@ Rule = models.ShareAccessRule
 RuleState = models.ShareInstanceAccessRule
 
 
-def _find(model, ref, what, session=None):
+def find_row(model, ref, what, session=None):
+    """The row whose id, or else whose unique display name, is ``ref``."""
     if not isinstance(ref, str) or not ref:
         raise exception.InvalidInput(reason='a %s id or name is needed' %
                                      what)
@@ -48,19 +50,19 @@ def _find(model, ref, what, session=None):
 
 def find_share(ref):
     """The share whose id, or else whose unique name, is ``ref``."""
-    return _find(Share, ref, 'share')
+    return find_row(Share, ref, 'share')
 
 
 def find_share_and_instance(ref):
     """``find_share`` and its active instance, read in one transaction."""
     def _read(session):
-        share = _find(Share, ref, 'share', session=session)
+        share = find_row(Share, ref, 'share', session=session)
         return share, active_instance(share.id, session=session)
     return db_session.run(_read)
 
 
 def find_snapshot(ref):
-    return _find(Snapshot, ref, 'share snapshot')
+    return find_row(Snapshot, ref, 'share snapshot')
 
 
 def get_share(share_id, session=None):
@@ -247,6 +249,12 @@ def _iso(value):
 def no_snapshots_criterion():
     """SQL, on a share instance: its share has no snapshots."""
     return ~sa.exists().where(Snapshot.share_id == Instance.share_id)
+
+
+def no_group_snapshot_members_criterion():
+    """SQL, on a share instance: its share is in no group snapshot."""
+    member = group_models.ShareGroupSnapshotMember
+    return ~sa.exists().where(member.share_id == Instance.share_id)
 
 
 def no_rules_in_transition_criterion():

@@ -11,6 +11,7 @@ error. Any other failure, of any exception class, leaves the share in
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
+from storagemgr.backend import process_registry
 from storagemgr.driver_view import DriverView
 from storagemgr import exception
 from storagemgr.share import constants
@@ -24,50 +25,74 @@ LOG = logging.getLogger(__name__)
 _DELETING = [constants.STATUS_DELETING]
 
 
-def _error_deleting(share_id, failures=None):
+def _error_deleting(share_id, failures=None, detail=None):
     base.error_out_share(share_id, constants.STATUS_ERROR_DELETING,
-                         _DELETING, action='delete', failures=failures)
+                         _DELETING, action='delete', failures=failures,
+                         detail=detail)
+
+
+def remove_access(driver, context, share_id, share):
+    """Revoke every access rule of the share on the backend."""
+    rules = [driver_views.access_view(r)
+             for r in records.list_rules(share_id)]
+    if not rules:
+        return
+    share = DriverView(share)
+    try:
+        try:
+            driver.update_access(context, share, [], [], rules,
+                                 share_server=None)
+        except NotImplementedError:
+            for rule in rules:
+                driver.deny_access(context, share, rule, share_server=None)
+    except exception.ShareResourceNotFound:
+        LOG.warning('Share %s is already gone from its backend; its '
+                    'access rules go with it.', share_id)
+
+
+def delete_on_backend(driver, context, share_id, share):
+    try:
+        driver.delete_share(context, DriverView(share), share_server=None)
+    except exception.ShareResourceNotFound:
+        LOG.warning('Share %s was already gone from its backend.', share_id)
+
+
+def delete_now(share_id, backend, context):
+    """Delete a share claimed as ``deleting``, within the caller's task.
+
+    For a flow that deletes shares as one of its steps (a forced share
+    group delete): the same steps as ``delete_share_flow``. A driver
+    failure leaves the share ``error_deleting`` and is raised.
+    """
+    driver = process_registry.driver_for(backend, 'share', context)
+    share = records.share_view(share_id)
+    try:
+        remove_access(driver, context, share_id, share)
+        delete_on_backend(driver, context, share_id, share)
+    except Exception as e:  # any driver exception, any class
+        _error_deleting(share_id, detail='%s: %s' % (type(e).__name__, e))
+        raise
+    model_updates.forget_share(share_id)
 
 
 class RemoveShareAccess(base.ShareTask):
     """Revoke every access rule on the backend before the share goes."""
 
     def execute(self, share_id, share, backend):
-        rules = [driver_views.access_view(r)
-                 for r in records.list_rules(share_id)]
-        if not rules:
-            return
-        share = DriverView(share)
-        driver = self.driver(backend)
-        try:
-            try:
-                driver.update_access(self.context, share, [], [], rules,
-                                     share_server=None)
-            except NotImplementedError:
-                for rule in rules:
-                    driver.deny_access(self.context, share, rule,
-                                       share_server=None)
-        except exception.ShareResourceNotFound:
-            LOG.warning('Share %s is already gone from its backend; its '
-                        'access rules go with it.', share_id)
+        remove_access(self.driver(backend), self.context, share_id, share)
 
     def revert(self, share_id, **kwargs):
-        _error_deleting(share_id, kwargs.get('flow_failures'))
+        _error_deleting(share_id, failures=kwargs.get('flow_failures'))
 
 
 class DeleteShareOnBackend(base.ShareTask):
 
     def execute(self, share_id, share, backend):
-        driver = self.driver(backend)
-        try:
-            driver.delete_share(self.context, DriverView(share),
-                                share_server=None)
-        except exception.ShareResourceNotFound:
-            LOG.warning('Share %s was already gone from its backend.',
-                        share_id)
+        delete_on_backend(self.driver(backend), self.context, share_id,
+                          share)
 
     def revert(self, share_id, **kwargs):
-        _error_deleting(share_id, kwargs.get('flow_failures'))
+        _error_deleting(share_id, failures=kwargs.get('flow_failures'))
 
 
 class ForgetShare(base.ShareTask):
