@@ -144,6 +144,17 @@ class DeleteGroupDependants(base.ShareTask):
         for share_id in share_ids or ():
             if db_api.get_by(share_models.Share, id=share_id) is None:
                 continue
+            if db_api.count(models.ShareGroupSnapshotMember,
+                            share_id=share_id):
+                # Its group snapshot could not be deleted: deleting the
+                # share would strand that snapshot's member.
+                reason = 'it is in a group snapshot that was kept'
+                base.error_out_share(
+                    share_id, share_constants.STATUS_ERROR_DELETING,
+                    [share_constants.STATUS_DELETING], action='delete',
+                    detail=reason)
+                failures.append('share %s: %s' % (share_id, reason))
+                continue
             try:
                 share_delete.delete_now(share_id, backend, self.context)
             except Exception as e:  # any driver exception, any class
