@@ -61,31 +61,26 @@ def choose_pool(share_types, group_type, availability_zone=None,
     for kind, spec in zip(share_types, specs):
         passing, report = scheduler.filter(passing, spec)
         if not passing:
-            raise exception.NoValidHost(reason='no pool suits share type '
-                                        '%s: %s' % (
-                                            kind['name'], filter_scheduler.
-                                            format_report(report) or
-                                            _dropped(dropped, backend)))
+            _no_pool('share type %s' % kind['name'],
+                     filter_scheduler.format_report(report), dropped,
+                     backend)
     checks = _group_checks(group_type['extra_specs'])
-    suited = [p for p in passing
-              if capabilities.unmet(p.capabilities, checks) is None]
+    misses = {p.host: capabilities.unmet(p.capabilities, checks)
+              for p in passing}
+    suited = [p for p in passing if misses[p.host] is None]
     if not suited:
-        raise exception.NoValidHost(reason='no pool suits share group '
-                                    'type %s: %s' % (
-                                        group_type['name'],
-                                        '; '.join(
-                                            '%s: %s' % (p.host,
-                                                        capabilities.unmet(
-                                                            p.capabilities,
-                                                            checks))
-                                            for p in passing[:5]) or
-                                        _dropped(dropped, backend)))
+        _no_pool('share group type %s' % group_type['name'],
+                 '; '.join('%s: %s' % item
+                           for item in sorted(misses.items())[:5]),
+                 dropped, backend)
     weighed = scheduler.weigh(suited, scheduler.request(suited, specs[0]))
     return weighed[0][1]
 
 
-def _dropped(dropped, backend):
-    notes = [str(why) for why in dropped.values()]
+def _no_pool(what, why, dropped, backend):
+    notes = [why] if why else []
+    notes.extend(str(note) for note in dropped.values())
     if backend is not None:
         notes.append('only %s was considered (--backend)' % backend)
-    return '; '.join(notes) or 'no enabled backend reports pools'
+    raise exception.NoValidHost(reason='no pool suits %s: %s' % (
+        what, '; '.join(notes) or 'no enabled backend reports pools'))
