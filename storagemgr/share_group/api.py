@@ -47,6 +47,19 @@ def _description(text):
     return text
 
 
+def _new_labels(name, description):
+    """The values of a rename; an empty description clears it."""
+    values = {}
+    if name is not None:
+        values['display_name'] = input_checks.display_name(name)
+    if description is not None:
+        values['description'] = _description(description) or None
+    if not values:
+        raise exception.InvalidInput(
+            reason='nothing to change: give --name or --description')
+    return values
+
+
 def _bulk_insert(session, model, rows):
     """Insert rows in one statement (timestamps filled in)."""
     if not rows:
@@ -231,15 +244,7 @@ class API(object):
     def update(self, ref, name=None, description=None):
         """Rename a group or change its description."""
         group = records.find_group(ref)
-        values = {}
-        if name is not None:
-            values['display_name'] = input_checks.display_name(name)
-        if description is not None:
-            values['description'] = _description(description) or None
-        if not values:
-            raise exception.InvalidInput(
-                reason='nothing to change: give --name or --description')
-        db_api.update(Group, group.id, values)
+        db_api.update(Group, group.id, _new_labels(name, description))
         return self.get(group.id)
 
     def share_ids(self, ref):
@@ -422,16 +427,10 @@ class API(object):
             GroupSnapshot, order_by=GroupSnapshot.created_at, **filters)]
 
     def update_snapshot(self, ref, name=None, description=None):
+        """Rename a group snapshot or change its description."""
         snapshot = records.find_group_snapshot(ref)
-        values = {}
-        if name is not None:
-            values['display_name'] = input_checks.display_name(name)
-        if description is not None:
-            values['description'] = _description(description) or None
-        if not values:
-            raise exception.InvalidInput(
-                reason='nothing to change: give --name or --description')
-        db_api.update(GroupSnapshot, snapshot.id, values)
+        db_api.update(GroupSnapshot, snapshot.id,
+                      _new_labels(name, description))
         return self.get_snapshot(snapshot.id)
 
     def list_snapshot_members(self, ref):
