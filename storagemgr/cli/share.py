@@ -92,6 +92,11 @@ class CreateShare(show.ShowOne):
         parser.add_argument('--property', metavar='<key=value>',
                             action='append', default=[],
                             help='Metadata to set (repeatable).')
+        parser.add_argument('--share-group', metavar='<share-group>',
+                            help='Share group (name or id) the share '
+                                 'joins; it is placed where the group is '
+                                 'and must be of one of its share types '
+                                 '(default: its only one).')
         return parser
 
     def take_action(self, parsed_args):
@@ -101,7 +106,8 @@ class CreateShare(show.ShowOne):
             backend=parsed_args.backend,
             metadata=parse_key_values(parsed_args.property, '--property'),
             share_type=parsed_args.share_type,
-            availability_zone=parsed_args.availability_zone)
+            availability_zone=parsed_args.availability_zone,
+            share_group=parsed_args.share_group)
         return base.show_columns(share, structured=STRUCTURED)
 
 
@@ -139,10 +145,17 @@ class DeleteShare(command.Command):
     """Delete shares (refused while they have snapshots)."""
 
     def get_parser(self, prog_name):
-        return add_refs(super().get_parser(prog_name), 'shares', 'share')
+        parser = add_refs(super().get_parser(prog_name), 'shares', 'share')
+        parser.add_argument('--share-group', metavar='<share-group>',
+                            help='Share group (name or id) the shares must '
+                                 'be in; a share that is not is refused.')
+        return parser
 
     def take_action(self, parsed_args):
-        for_each(parsed_args.shares, get_api(self.app).delete,
+        api = get_api(self.app)
+        for_each(parsed_args.shares,
+                 lambda ref: api.delete(
+                     ref, share_group=parsed_args.share_group),
                  'share deletions')
 
 
