@@ -156,13 +156,20 @@ def _new_share_values(checker, entry, label):
     values = _values(checker, entry, _NEW_SHARE_KEYS,
                      constants.NEW_SHARE_STATUSES, label)
     status = values.setdefault('status', constants.STATUS_AVAILABLE)
-    values['export_locations'] = model_updates.check_export_locations(
-        checker, checker.required_key(entry, 'export_locations', label),
-        label + ' export_locations')
     if status == constants.STATUS_AVAILABLE:
+        # A share made now is reachable at once: where is required.
+        values['export_locations'] = model_updates.check_export_locations(
+            checker, checker.required_key(entry, 'export_locations', label),
+            label + ' export_locations')
         values['progress'] = '100%'
-    else:
-        values['progress'] = str(values.get('progress') or '0%')
+        return values
+    # Still being made: the poll of get_share_status reports where.
+    locations = model_updates.check_export_locations(
+        checker, values.pop('export_locations', None),
+        label + ' export_locations')
+    if locations:
+        values['export_locations'] = locations
+    values['progress'] = str(values.get('progress') or '0%')
     return values
 
 

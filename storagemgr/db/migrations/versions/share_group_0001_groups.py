@@ -97,17 +97,8 @@ def downgrade():
     with op.batch_alter_table('share_instances') as batch:
         batch.drop_column('source_share_group_snapshot_member_id')
     op.drop_index('shares_share_group_idx', table_name='shares')
-    for index, table in (
-            ('share_group_snapshot_members_share_idx',
-             'share_group_snapshot_members'),
-            ('share_group_snapshot_members_snapshot_idx',
-             'share_group_snapshot_members'),
-            ('share_group_snapshots_display_name_idx',
-             'share_group_snapshots'),
-            ('share_group_snapshots_group_idx', 'share_group_snapshots'),
-            ('share_groups_status_idx', 'share_groups'),
-            ('share_groups_display_name_idx', 'share_groups')):
-        op.drop_index(index, table_name=table)
+    # A table's indexes go with it (MySQL refuses to drop an index its
+    # foreign keys need).
     for table in ('share_group_snapshot_members', 'share_group_snapshots',
                   'share_group_share_types', 'share_groups'):
         op.drop_table(table)
