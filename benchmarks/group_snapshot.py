@@ -382,9 +382,18 @@ def _counts(text):
         counts = []
     if not counts or any(count < 1 for count in counts):
         raise argparse.ArgumentTypeError(
-            '--members takes positive integers separated by commas, '
-            'not %r' % text)
+            'positive integers separated by commas, not %r' % text)
     return counts
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError('a positive integer, not %r' % text)
+    return value
 
 
 def main(argv=None):
@@ -395,11 +404,11 @@ def main(argv=None):
                         help='group sizes, comma separated')
     parser.add_argument('--delay', type=float, default=0.05,
                         help='seconds per member snapshot')
-    parser.add_argument('--repeat', type=int, default=3,
+    parser.add_argument('--repeat', type=_positive, default=3,
                         help='runs of each; the fastest counts')
-    parser.add_argument('--pool-size', type=int, default=None,
+    parser.add_argument('--pool-size', type=_positive, default=None,
                         help='[DEFAULT] member_worker_pool_size')
-    parser.add_argument('--member-workers', type=int, default=None,
+    parser.add_argument('--member-workers', type=_positive, default=None,
                         help='the backends\' group_member_workers')
     parser.add_argument('--setup', choices=('api', 'bulk'), default='bulk',
                         help='how share group members are made')
