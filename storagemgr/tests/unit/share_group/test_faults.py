@@ -380,11 +380,6 @@ class CreateShareGroupSnapshotFaultsTestCase(FaultTestCase):
         self.assertFailedSnapshot(snapshot, reason)
         self.assertDeletable()
 
-    def test_without_snapshot_support(self):
-        self.driver._stats['snapshot_support'] = False
-        snapshot = self.snapshot_group(expect_failure=True)
-        self.assertFailedSnapshot(snapshot, 'ShareGroupSnapshotNotSupported')
-
 
 @ddt.ddt
 class DeleteShareGroupSnapshotFaultsTestCase(FaultTestCase):
@@ -557,6 +552,24 @@ class CreateFromGroupSnapshotFaultsTestCase(FaultTestCase):
             self.assertNothingTransitional()
             return
         self.assertFailedClone(clone, reason)
+
+
+class NoSnapshotSupportTestCase(FaultTestCase):
+    """A backend that reports no snapshot_support."""
+
+    extra_config = 'fake_capabilities = snapshot_support:false\n'
+
+    def test_group_snapshot_ends_in_error(self):
+        snapshot = self.snapshot_group(expect_failure=True)
+        self.assertEqual('error', snapshot['status'])
+        self.assertIn('ShareGroupSnapshotNotSupported',
+                      snapshot['failure_reason'])
+        self.assertEqual({s: 'error' for s in self.member_share_ids()},
+                         self.member_statuses(snapshot['id']))
+        self.assertMessageNames('share_group_snapshot', snapshot['id'],
+                                'ShareGroupSnapshotNotSupported')
+        self.assertNotIn('create_snapshot', self.driver.calls)
+        self.assertNothingTransitional()
 
 
 class AsynchronousCloneTestCase(FaultTestCase):
