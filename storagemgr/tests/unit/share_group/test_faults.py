@@ -153,6 +153,22 @@ class FaultTestCase(base.ShareGroupTestCase):
         setattr(self.driver, method, one_fails)
         self.addCleanup(self.driver.__dict__.pop, method, None)
 
+    def create_group(self, **kwargs):
+        """The new group's record, whether it was made or ended in error.
+
+        A failed create either returns the group in ``error`` or raises
+        ShareBackendException naming the failure, the group kept in
+        ``error``; both leave the record to read and delete.
+        """
+        try:
+            return self.groups.create(**kwargs)
+        except exception.ShareBackendException as e:
+            group = self.groups.get(kwargs['name'])
+            self.assertEqual('error', group['status'])
+            self.assertIn(group['id'], str(e))
+            self.assertIn(group['failure_reason'], str(e))
+            return group
+
     def snapshot_group(self, expect_failure=False):
         if expect_failure:
             self.assertRaises(exception.ShareBackendException,
@@ -172,7 +188,7 @@ class CreateShareGroupFaultsTestCase(FaultTestCase):
     @ddt.data(*FAILURES)
     def test_raise(self, raise_):
         self.fault('create_share_group', raise_=raise_)
-        group = self.make_group('g2')
+        group = self.create_group(name='g2', share_group_type='gt1')
         self.assertEqual('error', group['status'])
         self.assertIn(_class_name(raise_), group['failure_reason'])
         self.assertMessageNames('share_group', group['id'],
@@ -187,7 +203,7 @@ class CreateShareGroupFaultsTestCase(FaultTestCase):
     @ddt.unpack
     def test_return(self, kind, reason):
         self.fault('create_share_group', return_=kind)
-        group = self.make_group('g2')
+        group = self.create_group(name='g2', share_group_type='gt1')
         self.assertNothingTransitional()
         if reason is None:
             self.assertEqual('available', group['status'])
@@ -486,8 +502,8 @@ class CreateFromGroupSnapshotFaultsTestCase(FaultTestCase):
         self.shares_before = set(self.driver.shares)
 
     def create_clone(self):
-        return self.groups.create(name='g2',
-                                  source_share_group_snapshot='gs1')
+        return self.create_group(name='g2',
+                                 source_share_group_snapshot='gs1')
 
     def assertFailedClone(self, clone, fragment):
         self.assertEqual('error', clone['status'])
