@@ -8,9 +8,7 @@ from cliff import show
 
 from storagemgr.cli import base
 from storagemgr.cli import share as share_cli
-from storagemgr import exception
 from storagemgr.share_group import api as group_api
-from storagemgr.share_group import constants
 
 STRUCTURED = ('share_types', 'share_type_ids', 'shares')
 LIST_COLUMNS = ('id', 'name', 'status', 'description', 'share_group_type',
@@ -72,13 +70,6 @@ class CreateShareGroup(show.ShowOne):
                 parsed_args.source_share_group_snapshot),
             backend=parsed_args.backend,
             availability_zone=parsed_args.availability_zone)
-        if group['status'] == constants.STATUS_ERROR:
-            # The service keeps the group, in error, for the user to see
-            # and delete; the command still has to fail.
-            raise exception.ShareBackendException(
-                msg='create of share group %s failed: %s' % (
-                    group['id'], group['failure_reason'] or
-                    'see its messages'))
         return show_group(api, group)
 
 

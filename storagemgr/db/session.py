@@ -79,6 +79,10 @@ def _make_engine(url):
         pool_timeout=CONF.database.pool_timeout,
         mysql_sql_mode=CONF.database.mysql_sql_mode,
         connection_recycle_time=CONF.database.connection_recycle_time,
+        # oslo.db yields (time.sleep(0)) on every connection check-in for
+        # eventlet; storagemgr uses threads, for which it only gives the
+        # GIL away, once per session, to the group member pool's threads.
+        thread_checkin=False,
         **extra)
     if engine.dialect.name == 'sqlite':
         sa.event.listen(engine, 'connect', _sqlite_pragmas)

@@ -307,7 +307,8 @@ class API(object):
 
         def claim(session):
             self._claim_removal(share.id, constants.SHARE_DELETABLE_STATUSES,
-                                constants.STATUS_DELETING, 'delete', session)
+                                constants.STATUS_DELETING, 'delete', session,
+                                share.share_group_id)
             return {'share': records.share_view(share.id, session=session)}
 
         self._run(delete_flows.delete_share_flow,
@@ -315,14 +316,21 @@ class API(object):
                   {'share': share.id}, 'delete of share %s' % share.id,
                   claim=claim)
 
-    def _claim_removal(self, share_id, expected, status, action, session):
+    def _claim_removal(self, share_id, expected, status, action, session,
+                       share_group_id=None):
         """Move a share towards removal: no snapshots, no rule in flight.
 
-        Snapshots include the share's members of group snapshots.
+        Snapshots include the share's members of group snapshots. For a
+        share in a group the group's row is locked first: a group
+        snapshot being claimed (it holds that row) commits its members
+        before this claim's checks run, so they see them.
 
         :raises InvalidShare: it has snapshots (nothing changed).
         :raises InvalidState: it is in another status (nothing changed).
         """
+        if share_group_id is not None:
+            session.execute(sa.select(ShareGroup.id).where(
+                ShareGroup.id == share_group_id).with_for_update())
         try:
             records.transition_share(
                 share_id, expected, {'status': status}, action,
@@ -333,10 +341,13 @@ class API(object):
                            'applied or denied',
                 session=session)
         except exception.InvalidState:
-            count = db_api.count(Snapshot, session=session,
-                                 share_id=share_id)
-            members = db_api.count(GroupSnapshotMember, session=session,
-                                   share_id=share_id)
+            # Locking reads: a plain one would see this transaction's
+            # snapshot (MySQL), not the snapshots committed meanwhile.
+            # (Rows, not count(*): PostgreSQL locks no aggregate.)
+            count, members = (len(session.scalars(sa.select(model.id).where(
+                model.share_id == share_id).with_for_update(
+                    read=True)).all())
+                for model in (Snapshot, GroupSnapshotMember))
             if count or members:
                 raise exception.InvalidShare(
                     reason='share %s has %d snapshot(s) and is in %d share '
@@ -495,7 +506,8 @@ class API(object):
                   {'share': share.id}, 'abandon of share %s' % share.id,
                   claim=lambda session: self._claim_removal(
                       share.id, constants.SHARE_UNMANAGEABLE_STATUSES,
-                      constants.STATUS_UNMANAGING, 'abandon', session))
+                      constants.STATUS_UNMANAGING, 'abandon', session,
+                      share.share_group_id))
 
     # -- snapshots ----------------------------------------------------------
 

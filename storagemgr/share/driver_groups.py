@@ -81,7 +81,10 @@ class ShareGroupFallbackMixin(object):
             snapshot support.
         """
         members = snap_dict.get('share_group_snapshot_members') or []
-        if not self._stats.get('snapshot_support'):
+        # A driver set up in this process has reported no stats yet (the
+        # scheduler read the ones stored by the manager): ask it now.
+        stats = self._stats or self.get_share_stats(refresh=True)
+        if not stats.get('snapshot_support'):
             raise exception.ShareGroupSnapshotNotSupported(
                 share_group=snap_dict.get('share_group_id'))
         if not members:

@@ -60,6 +60,20 @@ def _new_labels(name, description):
     return values
 
 
+def _raise_if_failed(record, action, what):
+    """``record`` of a group or group snapshot, unless it ended in error.
+
+    The record stays, in error, for the user to see and delete; the
+    operation still has to fail.
+    """
+    if record['status'] in constants.ERROR_STATUSES:
+        raise exception.ShareBackendException(
+            msg='%s of %s %s failed: %s' % (
+                action, what, record['id'],
+                record['failure_reason'] or 'see its messages'))
+    return record
+
+
 def _bulk_insert(session, model, rows):
     """Insert rows in one statement (timestamps filled in)."""
     if not rows:
@@ -160,7 +174,8 @@ class API(object):
                   {'group_id': values['id'], 'backend': pool.backend},
                   {'share_group': values['id']},
                   'create of share group %s' % values['id'], claim)
-        return self.get(values['id'])
+        return _raise_if_failed(self.get(values['id']), 'create',
+                                'share group')
 
     def _create_from_snapshot(self, values, snapshot_ref):
         """Claim a group and one new share per member, then create them."""
@@ -227,7 +242,8 @@ class API(object):
                    'share_ids': [s['id'] for s in shares]},
                   {'share_group': values['id']},
                   'create of share group %s' % values['id'], claim)
-        return self.get(values['id'])
+        return _raise_if_failed(self.get(values['id']), 'create',
+                                'share group')
 
     def _run(self, factory, store, resource, operation, claim):
         self.shares._run(factory, store, resource, operation, claim=claim)
@@ -279,7 +295,7 @@ class API(object):
                   {'group_id': group.id, 'backend': group.backend},
                   {'share_group': group.id},
                   'delete of share group %s' % group.id, claim)
-        self._raise_if_kept(group.id, 'delete')
+        self._raise_if_kept(group.id)
 
     def _delete_empty(self, group):
         empty = [~sa.exists().where(Share.share_group_id == group.id),
@@ -308,7 +324,7 @@ class API(object):
                   {'group_id': group.id, 'backend': group.backend},
                   {'share_group': group.id},
                   'delete of share group %s' % group.id, claim)
-        self._raise_if_kept(group.id, 'delete')
+        self._raise_if_kept(group.id)
 
     @staticmethod
     def _claim_group_snapshots(group_id, session):
@@ -356,14 +372,12 @@ class API(object):
                 'of its own and no access rule being changed' % group_id))
         return ids
 
-    def _raise_if_kept(self, group_id, action):
+    @staticmethod
+    def _raise_if_kept(group_id):
         group = db_api.get_by(Group, id=group_id)
-        if group is not None and group.status in constants.ERROR_STATUSES:
-            record = records.group_record(group)
-            raise exception.ShareBackendException(
-                msg='%s of share group %s failed: %s' % (
-                    action, group_id, record['failure_reason'] or
-                    'see its messages'))
+        if group is not None:
+            _raise_if_failed(records.group_record(group), 'delete',
+                             'share group')
 
     # -- group snapshots ----------------------------------------------------
 
@@ -407,13 +421,8 @@ class API(object):
                    'backend': group.backend},
                   {'share_group_snapshot': values['id']},
                   'snapshot of share group %s' % group.id, claim)
-        record = self.get_snapshot(values['id'])
-        if record['status'] == constants.STATUS_ERROR:
-            raise exception.ShareBackendException(
-                msg='snapshot of share group %s failed: %s' % (
-                    group.id, record['failure_reason'] or
-                    'see its messages'))
-        return record
+        return _raise_if_failed(self.get_snapshot(values['id']), 'snapshot',
+                                'share group snapshot')
 
     def get_snapshot(self, ref):
         return records.group_snapshot_record(
@@ -466,7 +475,5 @@ class API(object):
                   'delete of share group snapshot %s' % snapshot.id, claim)
         kept = db_api.get_by(GroupSnapshot, id=snapshot.id)
         if kept is not None:
-            raise exception.ShareBackendException(
-                msg='delete of share group snapshot %s failed: %s' % (
-                    snapshot.id, records.group_snapshot_record(kept)[
-                        'failure_reason'] or 'see its messages'))
+            _raise_if_failed(records.group_snapshot_record(kept), 'delete',
+                             'share group snapshot')

@@ -25,12 +25,11 @@ differs from the reference manager the row says so. In short:
 * known provider keys are stored under ``provider_data``, other unknown
   keys are ignored with one warning per driver, method and key.
 
-Writes are in bulk: one statement per step for all members with the same
-values (``bulk_write``), never one per member.
+Writes are in bulk: one statement per step for all members
+(``bulk_write``), never one per member.
 """
 
 import collections
-import json
 
 import sqlalchemy as sa
 
@@ -325,36 +324,33 @@ def apply_delete_group_snapshot(driver, member_ids, returned=None,
 
 def bulk_write(session, model, values_by_id, expected_status=None,
                key=None, criteria=()):
-    """Write each id's values: one UPDATE per distinct set of values.
+    """Write each id's values: one statement per set of columns written.
+
+    Rows whose updates name the same columns (the usual case: every
+    member gets a status and its own provider location) are one UPDATE
+    run with every row's parameters (executemany), not one per row.
 
     :param key: the column ids are matched on (default the primary key).
     :param expected_status: only rows still in one of these statuses.
-    :returns: how many rows were written.
     """
     key = key if key is not None else model.id
-    same = collections.defaultdict(list)
+    same_columns = collections.defaultdict(list)
     for row_id, values in values_by_id.items():
-        same[_frozen(values)].append(row_id)
-    written = 0
+        same_columns[tuple(sorted(values))].append((row_id, values))
     now = models_base.utcnow()
-    for frozen, ids in same.items():
-        stmt = sa.update(model).where(key.in_(sorted(ids)), *criteria)
+    for columns, rows in same_columns.items():
+        stmt = sa.update(model.__table__).where(
+            key == sa.bindparam('row_key'), *criteria)
         if expected_status is not None:
-            stmt = stmt.where(model.status.in_(sorted(expected_status)))
-        values = dict(_thawed(frozen), updated_at=now)
-        written += session.execute(
-            stmt.values(**values).execution_options(
-                synchronize_session=False)).rowcount
-    return written
-
-
-def _frozen(values):
-    """A hashable key of ``values`` (lists and dicts compared as JSON)."""
-    return json.dumps(values, sort_keys=True)
-
-
-def _thawed(frozen):
-    return json.loads(frozen)
+            # Not IN (...): an expanding parameter cannot be executemany'd.
+            stmt = stmt.where(sa.or_(sa.false(), *(
+                model.status == status
+                for status in sorted(expected_status))))
+        stmt = stmt.values(updated_at=now, **{
+            column: sa.bindparam('new_' + column) for column in columns})
+        session.execute(stmt, [
+            dict({'new_' + column: values[column] for column in columns},
+                 row_key=row_id) for row_id, values in rows])
 
 
 def bulk_delete(session, model, ids, key=None):

@@ -351,6 +351,14 @@ class GroupFallbackTestCase(DriverTestCase):
         self.assertEqual((None, None), self.drv.create_share_group_snapshot(
             self.context, self.group_snapshot))
 
+    def test_stats_not_yet_reported_are_asked_for(self):
+        # A driver set up by a CLI process has not reported stats yet.
+        drv = self.make(SnapshottingDriver)
+        self.assertEqual({}, drv._stats)
+        _update, members = drv.create_share_group_snapshot(
+            self.context, self.group_snapshot)
+        self.assertEqual(3, len(members))
+
     def test_without_snapshot_support(self):
         drv = self.make()
         drv.get_share_stats(refresh=True)
