@@ -95,8 +95,14 @@ class ShareGroupFallbackMixin(object):
             lambda member: self.create_snapshot(
                 context, member_snapshot(member), share_server=share_server),
             members)
-        failed = [(m, e) for m, _r, e in results if e is not None]
+        failed = []
+        for member, returned, error in results:
+            error = error or _bad_member_return(type(self).__name__, member,
+                                                returned)
+            if error is not None:
+                failed.append((member, error))
         if failed:
+            # A member that returned badly may have its snapshot too.
             taken = [member_snapshot(m) for m, _r, e in results
                      if e is None]
             LOG.error('Snapshots of %(n)d of the %(total)d members of '
@@ -217,8 +223,26 @@ class ShareGroupFallbackMixin(object):
                     'snapshot %(snap)s') % {
                         'share': share['id'],
                         'snap': share_group_snapshot_dict['id']})
-            pairs.append({'share': share, 'snapshot': member})
+            pairs.append({'id': share['id'], 'share': share,
+                          'snapshot': member})
         return pairs
+
+
+def _bad_member_return(driver_name, member, returned):
+    """The error a member's create_snapshot return stands for, or None.
+
+    Not a dict (or None), or a dict whose status is ``error``: that
+    member failed, and the group snapshot with it.
+    """
+    if returned is not None and not isinstance(returned, dict):
+        return exception.InvalidDriverReturn(
+            driver=driver_name, method='create_snapshot',
+            reason='member %s: expected None or a dict, got %r' % (
+                member['id'], returned))
+    if isinstance(returned, dict) and returned.get('status') == 'error':
+        return exception.ShareBackendException(
+            msg='the snapshot of member %s ended in error' % member['id'])
+    return None
 
 
 def _clone_update(share_id, returned):

@@ -60,17 +60,16 @@ def _new_labels(name, description):
     return values
 
 
-def _raise_if_failed(record, action, what):
+def _raise_if_failed(record, operation):
     """``record`` of a group or group snapshot, unless it ended in error.
 
     The record stays, in error, for the user to see and delete; the
-    operation still has to fail.
+    operation (its words, naming what it was on) still has to fail.
     """
     if record['status'] in constants.ERROR_STATUSES:
         raise exception.ShareBackendException(
-            msg='%s of %s %s failed: %s' % (
-                action, what, record['id'],
-                record['failure_reason'] or 'see its messages'))
+            msg='%s failed: %s' % (operation, record['failure_reason'] or
+                                   'see its messages'))
     return record
 
 
@@ -174,8 +173,8 @@ class API(object):
                   {'group_id': values['id'], 'backend': pool.backend},
                   {'share_group': values['id']},
                   'create of share group %s' % values['id'], claim)
-        return _raise_if_failed(self.get(values['id']), 'create',
-                                'share group')
+        return _raise_if_failed(self.get(values['id']),
+                                'create of share group %s' % values['id'])
 
     def _create_from_snapshot(self, values, snapshot_ref):
         """Claim a group and one new share per member, then create them."""
@@ -242,8 +241,8 @@ class API(object):
                    'share_ids': [s['id'] for s in shares]},
                   {'share_group': values['id']},
                   'create of share group %s' % values['id'], claim)
-        return _raise_if_failed(self.get(values['id']), 'create',
-                                'share group')
+        return _raise_if_failed(self.get(values['id']),
+                                'create of share group %s' % values['id'])
 
     def _run(self, factory, store, resource, operation, claim):
         self.shares._run(factory, store, resource, operation, claim=claim)
@@ -376,14 +375,20 @@ class API(object):
     def _raise_if_kept(group_id):
         group = db_api.get_by(Group, id=group_id)
         if group is not None:
-            _raise_if_failed(records.group_record(group), 'delete',
-                             'share group')
+            _raise_if_failed(records.group_record(group),
+                             'delete of share group %s' % group_id)
 
     # -- group snapshots ----------------------------------------------------
 
     def create_snapshot(self, group_ref, name=None, description=None):
         """Snapshot every share of the group, together."""
         group = records.find_group(group_ref)
+        pools = placement.pools_at('share', group.host).values()
+        if pools and not any(p.capabilities.get('snapshot_support')
+                             for p in pools):
+            raise exception.InvalidShareGroup(reason=(
+                'share group %s is on %s, which does not support '
+                'snapshots' % (group.id, group.host)))
         values = {'id': uuidutils.generate_uuid(),
                   'share_group_id': group.id,
                   'display_name': input_checks.display_name(name),
@@ -421,8 +426,9 @@ class API(object):
                    'backend': group.backend},
                   {'share_group_snapshot': values['id']},
                   'snapshot of share group %s' % group.id, claim)
-        return _raise_if_failed(self.get_snapshot(values['id']), 'snapshot',
-                                'share group snapshot')
+        return _raise_if_failed(
+            self.get_snapshot(values['id']), 'snapshot %s of share group %s'
+            % (values['id'], group.id))
 
     def get_snapshot(self, ref):
         return records.group_snapshot_record(
@@ -475,5 +481,5 @@ class API(object):
                   'delete of share group snapshot %s' % snapshot.id, claim)
         kept = db_api.get_by(GroupSnapshot, id=snapshot.id)
         if kept is not None:
-            _raise_if_failed(records.group_snapshot_record(kept), 'delete',
-                             'share group snapshot')
+            _raise_if_failed(records.group_snapshot_record(kept),
+                             'delete of share group snapshot %s' % kept.id)

@@ -115,14 +115,15 @@ def _entries(checker, value, known_ids, what):
     return by_id
 
 
-def _error_reported(model, entries=None):
+def _error_reported(checker, model, entries=None):
     """The reason when the driver reported an error status, else None."""
+    where = ' (driver %s, %s)' % (checker.driver_name, checker.method)
     if model.get('status') in constants.ERROR_STATUSES:
-        return 'the driver reported status %s' % model['status']
+        return 'the driver reported status %s%s' % (model['status'], where)
     for entry_id, values in sorted((entries or {}).items()):
         if values.get('status') in constants.ERROR_STATUSES:
-            return 'the driver reported member %s in status %s' % (
-                entry_id, values['status'])
+            return 'the driver reported member %s in status %s%s' % (
+                entry_id, values['status'], where)
     return None
 
 
@@ -139,7 +140,7 @@ def apply_create_group(driver, returned=None, error=None):
     if error is None:
         try:
             model = _group_update(checker, returned)
-            error = _error_reported(model)
+            error = _error_reported(checker, model)
         except exception.InvalidDriverReturn as e:
             error = e
     if error is not None:
@@ -199,7 +200,7 @@ def apply_create_group_from_snapshot(driver, share_of_instance,
                 for instance_id, entry in _entries(
                     checker, entries_value, set(share_of_instance),
                     'share_update_list').items()}
-            error = _error_reported(model)
+            error = _error_reported(checker, model)
         except exception.InvalidDriverReturn as e:
             error = e
     if error is not None:
@@ -223,7 +224,7 @@ def apply_delete_group(driver, returned=None, error=None):
     checker = ReturnChecker(driver, 'delete_share_group')
     if error is None:
         try:
-            error = _error_reported(_group_update(checker, returned))
+            error = _error_reported(checker, _group_update(checker, returned))
         except exception.InvalidDriverReturn as e:
             error = e
     if error is not None:
@@ -274,7 +275,7 @@ def apply_create_group_snapshot(driver, member_ids, returned=None,
         try:
             model, entries = _read_snapshot_pair(
                 checker, returned, member_ids, 'member_update_list')
-            error = _error_reported(model, entries)
+            error = _error_reported(checker, model, entries)
         except exception.InvalidDriverReturn as e:
             error, entries = e, {}
     if error is not None:
@@ -305,7 +306,7 @@ def apply_delete_group_snapshot(driver, member_ids, returned=None,
         try:
             model, entries = _read_snapshot_pair(
                 checker, returned, member_ids, 'member_update_list')
-            error = _error_reported(model, entries)
+            error = _error_reported(checker, model, entries)
         except exception.InvalidDriverReturn as e:
             error = e
     if error is not None and not force:

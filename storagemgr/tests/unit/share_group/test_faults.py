@@ -56,8 +56,9 @@ PAIR_RETURNS = {
 # create_snapshot, called once per member by the group snapshot fallback;
 # it returns {'provider_location', 'size'}.
 MEMBER_SNAPSHOT_RETURNS = {
-    K.MALFORMED: 'ValueError',   # the fallback cannot add the member id
-    K.ERROR_STATUS: 'reported member',
+    # The fallback fails the member, and cleans up every member's snapshot.
+    K.MALFORMED: 'expected None or a dict',
+    K.ERROR_STATUS: 'ended in error',
     K.UNKNOWN_STATUS: K.UNKNOWN_STATUS_VALUE,
     K.MISSING_SIZE: None,
     K.NONE: None,
@@ -575,15 +576,13 @@ class NoSnapshotSupportTestCase(FaultTestCase):
 
     extra_config = 'fake_capabilities = snapshot_support:false\n'
 
-    def test_group_snapshot_ends_in_error(self):
-        snapshot = self.snapshot_group(expect_failure=True)
-        self.assertEqual('error', snapshot['status'])
-        self.assertIn('ShareGroupSnapshotNotSupported',
-                      snapshot['failure_reason'])
-        self.assertEqual({s: 'error' for s in self.member_share_ids()},
-                         self.member_statuses(snapshot['id']))
-        self.assertMessageNames('share_group_snapshot', snapshot['id'],
-                                'ShareGroupSnapshotNotSupported')
+    def test_group_snapshot_is_refused_before_any_change(self):
+        error = self.assertRaises(exception.InvalidShareGroup,
+                                  self.groups.create_snapshot,
+                                  self.group['id'], name='gs1')
+        self.assertIn('does not support snapshots', str(error))
+        self.assertEqual([], self.groups.list_snapshots())
+        self.assertEqual('available', self.group_status(self.group['id']))
         self.assertNotIn('create_snapshot', self.driver.calls)
         self.assertNothingTransitional()
 
