@@ -12,6 +12,10 @@ Every call is a ``storagemgr`` process, as a user would run it, in both
 forms an operator can use: the extracted tree on ``PYTHONPATH`` with the
 dotted path ``manila.tests.share.drivers.dummy.DummyDriver``, and the file
 copied as a standalone module ``manila_dummy.DummyDriver``.
+
+The share group scenarios call the service layer
+(``storagemgr.share_group.api.API`` and the share API) instead, each call
+in a process of its own configured as the CLI configures itself.
 """
 
 import json
@@ -27,11 +31,13 @@ from storagemgr.tests.compat import sdists
 
 MEMBER = 'manila/tests/share/drivers/dummy.py'
 CONFIG = ('[DEFAULT]\nstate_path = @STATE@\nenabled_backends = dm\n'
-          '[dm]\nshare_driver = %s\n'
+          '[dm]\nshare_driver = %(driver)s\n'
           'driver_handles_share_servers = False\n'
           'share_backend_name = dm\n'
           'dummy_driver_default_driver_method_delay = 0\n'
-          'dummy_driver_driver_methods_delays = create_share:0\n')
+          'dummy_driver_driver_methods_delays = %(delays)s\n')
+NO_DELAYS = 'create_share:0'
+STANDALONE_DRIVER = 'manila_dummy.DummyDriver'
 SHARE_PREFIX = '10.0.0.10:/path/to/fake/share/share_'
 SNAPSHOT_PREFIX = '/path/to/fake/snapshot/snapshot_'
 
@@ -45,8 +51,12 @@ def _underscored(uuid):
     return uuid.replace('-', '_')
 
 
-class _DummyDriverTests(object):
-    """The scenarios; subclasses say how the driver file is found."""
+def _standalone_tree():
+    return sdists.standalone_copy(sdists.MANILA, MEMBER, 'manila_dummy')
+
+
+class _DummyBackend(object):
+    """Backend ``dm`` on the dummy; subclasses say how its file is found."""
 
     driver = None
 
@@ -56,8 +66,13 @@ class _DummyDriverTests(object):
 
     def setUp(self):
         super().setUp()
-        self.write_config(CONFIG % self.driver)
+        self.set_delays(NO_DELAYS)
         self.use_driver_tree(self.tree())
+
+    def set_delays(self, delays):
+        """Rewrite ``dummy_driver_driver_methods_delays``; next call on."""
+        self.write_config(CONFIG % {'driver': self.driver,
+                                    'delays': delays})
 
     def private_data(self, entity_id):
         """What the driver keeps under ``entity_id``, read from the DB."""
@@ -66,6 +81,10 @@ class _DummyDriverTests(object):
             rows = db.execute('SELECT key, value FROM driver_private_data '
                               'WHERE entity_uuid = ?', (entity_id,))
             return dict(rows.fetchall())
+
+
+class _DummyDriverTests(_DummyBackend):
+    """The scenarios of single shares, through the CLI."""
 
     def create_share(self, proto='NFS', size='1'):
         share = self.ok('share', 'create', proto, size, '--backend', 'dm')
@@ -232,6 +251,283 @@ class _DummyDriverTests(object):
         self.assertIn('GLUSTERFS', shown['failure_reason'])
 
 
+# Runs service layer calls in a process configured as the CLI configures
+# itself; argv: the config file, then a JSON list of [call, args, kwargs].
+# Prints {"results": [...]}, or {"error": class, "message": ...} and exits
+# 3 on the first storagemgr error.
+API_SCRIPT = textwrap.dedent('''
+    import json
+    import sys
+
+    from storagemgr.backend import process_registry
+    from storagemgr.backend import registry
+    from storagemgr import common_setup
+    from storagemgr import context
+    from storagemgr import exception
+    from storagemgr.share import api as share_api
+    from storagemgr.share_group import api as group_api
+    from storagemgr.types import api as types_api
+
+    common_setup.parse_config([], config_files=[sys.argv[1]])
+    common_setup.prepare_state_path()
+    backends = registry.BackendRegistry()
+    process_registry.use_registry(backends)
+    admin = context.get_admin_context()
+    services = {
+        'shares': share_api.API(backends, admin),
+        'groups': group_api.API(backends, admin),
+        'share_types': types_api.share_types,
+        'share_group_types': types_api.share_group_types,
+    }
+    results = []
+    for call, args, kwargs in json.loads(sys.argv[2]):
+        service, method = call.split('.')
+        try:
+            results.append(
+                getattr(services[service], method)(*args, **kwargs))
+        except exception.StorageManagerException as e:
+            print(json.dumps({'error': type(e).__name__,
+                              'message': str(e)}))
+            sys.exit(3)
+    print(json.dumps({'results': results}, default=str))
+    ''')
+REFUSED = 3
+
+
+class _ShareGroupTests(_DummyBackend):
+    """Share groups on the dummy through the service layer.
+
+    The dummy has no share group methods of its own (its consistency
+    group methods belong to an API Manila retired), so storagemgr's
+    fallbacks run: a group is only a record, a group snapshot is one
+    ``create_snapshot`` of the dummy per member share, and a group made
+    from it one ``create_share_from_snapshot`` per member. Its faults
+    come from its own option: a negative delay makes ``time.sleep`` in
+    the named method raise ValueError.
+    """
+
+    def run_api(self, *calls):
+        """``(returncode, output)`` of the calls, in one process."""
+        process = subprocess.run(
+            [sys.executable, '-c', API_SCRIPT, self.conf,
+             json.dumps([list(call) for call in calls])],
+            capture_output=True, text=True, timeout=180, env=self.env,
+            cwd=self.state_path)
+        self.assertIn(process.returncode, (0, REFUSED),
+                      process.stderr[-3000:])
+        return process.returncode, json.loads(process.stdout)
+
+    def api(self, call, *args, **kwargs):
+        """What ``call`` ('groups.create'...) returned; it must succeed."""
+        rc, output = self.run_api((call, args, kwargs))
+        self.assertEqual(0, rc, output)
+        return output['results'][0]
+
+    def refused(self, call, *args, **kwargs):
+        """``(error class name, message)`` of a call that must fail."""
+        rc, output = self.run_api((call, args, kwargs))
+        self.assertEqual(REFUSED, rc, output)
+        return output['error'], output['message']
+
+    def make_types(self, group_specs=None):
+        """Share type ``st`` and group type ``gt`` allowing only it."""
+        self.run_api(
+            ('share_types.create', ['st'],
+             {'extra_specs': {'driver_handles_share_servers': 'False'}}),
+            ('share_group_types.create', ['gt', ['st']],
+             {'extra_specs': group_specs}))
+
+    def group_with_shares(self, name='g1'):
+        """An available group on ``dm`` with an NFS and a CIFS share."""
+        self.make_types()
+        group = self.api('groups.create', name=name, share_group_type='gt')
+        self.assertEqual('available', group['status'], group)
+        shares = [self.api('shares.create', proto, size,
+                           name='%s-%s' % (name, proto),
+                           share_group=name)
+                  for proto, size in (('NFS', 1), ('CIFS', 2))]
+        for share in shares:
+            self.assertEqual((group['id'], 'available'),
+                             (share['share_group_id'], share['status']),
+                             share)
+        return group, shares
+
+    def members(self, group_snapshot_id):
+        return {m['share_id']: m for m in self.api(
+            'groups.list_snapshot_members', group_snapshot_id)}
+
+    def assert_made_by_the_dummy(self, share):
+        """Exports and private data as the dummy's _create_share sets them."""
+        paths = _paths(share)
+        mountpoint = '/path/to/fake/share/share_%s_%s' % (
+            _underscored(share['id']), _underscored(share['instance_id']))
+        self.assertEqual(['10.0.0.10:' + mountpoint,
+                          '10.0.0.20:' + mountpoint,
+                          '11.0.0.11:' + mountpoint], paths)
+        self.assertEqual(mountpoint, self.private_data(
+            share['instance_id'])['fake_provider_location'])
+
+    # -- the scenarios ----------------------------------------------------
+
+    def test_group_follows_the_dummys_pool_scoped_snapshots(self):
+        # The dummy reports consistent_snapshot_support 'pool': the group
+        # is pinned to its pool, and a group type asking for 'pool'
+        # finds it.
+        self.make_types({'consistent_snapshot_support': 'pool'})
+        group = self.api('groups.create', name='g1', share_group_type='gt')
+        self.assertEqual(
+            ('available', 'dm', 'pool', ['st'], 'gt'),
+            (group['status'], group['backend'],
+             group['consistent_snapshot_support'], group['share_types'],
+             group['share_group_type']), group)
+        self.assertTrue(group['host'].endswith('@dm#fake_pool_for_dm'),
+                        group)
+        self.api('groups.delete', 'g1')
+        self.assertEqual([], self.api('groups.list'))
+
+    def test_group_type_asking_host_scope_finds_no_pool(self):
+        self.make_types({'consistent_snapshot_support': 'host'})
+        error, message = self.refused('groups.create', name='g1',
+                                      share_group_type='gt')
+        self.assertEqual('NoValidHost', error)
+        self.assertIn('share group type gt', message)
+        self.assertIn('consistent_snapshot_support', message)
+        self.assertEqual([], self.api('groups.list'))
+
+    def test_group_snapshot_and_a_group_made_from_it(self):
+        group, shares = self.group_with_shares()
+        for share in shares:
+            self.assert_made_by_the_dummy(share)
+        self.assertEqual(sorted(s['id'] for s in shares),
+                         sorted(self.api('groups.share_ids', 'g1')))
+
+        snapshot = self.api('groups.create_snapshot', 'g1', name='gs1')
+        self.assertEqual(('available', group['id']),
+                         (snapshot['status'], snapshot['share_group_id']))
+        members = self.members(snapshot['id'])
+        self.assertEqual(sorted(s['id'] for s in shares), sorted(members))
+        for share in shares:
+            member = members[share['id']]
+            self.assertEqual(
+                ('available', share['size'], share['share_proto'],
+                 share['instance_id']),
+                (member['status'], member['size'], member['share_proto'],
+                 member['share_instance_id']), member)
+            # The fallback called the dummy's create_snapshot with the
+            # group snapshot as snapshot_id and the member as id.
+            location = SNAPSHOT_PREFIX + '%s_%s' % (
+                _underscored(snapshot['id']), _underscored(member['id']))
+            self.assertEqual(location, member['provider_location'])
+            self.assertEqual(location, self.private_data(
+                member['id'])['fake_provider_location'])
+
+        # A share in a group snapshot stays.
+        error, message = self.refused('shares.delete', shares[0]['id'],
+                                      share_group='g1')
+        self.assertEqual('InvalidShare', error)
+        self.assertIn('is in 1 share group snapshot(s)', message)
+
+        clone = self.api('groups.create', name='g2',
+                         source_share_group_snapshot='gs1')
+        self.assertEqual(
+            ('available', snapshot['id'], group['host'], ['st']),
+            (clone['status'], clone['source_share_group_snapshot_id'],
+             clone['host'], clone['share_types']), clone)
+        copies = [self.api('shares.get', share_id)
+                  for share_id in self.api('groups.share_ids', 'g2')]
+        self.assertEqual(
+            sorted((s['share_proto'], s['size']) for s in shares),
+            sorted((c['share_proto'], c['size']) for c in copies))
+        for copy in copies:
+            self.assertEqual(('available', clone['id']),
+                             (copy['status'], copy['share_group_id']), copy)
+            self.assert_made_by_the_dummy(copy)
+
+        error, message = self.refused('groups.delete', 'g1')
+        self.assertEqual('InvalidShareGroup', error)
+        self.assertIn('2 share(s) and 1 group snapshot(s)', message)
+
+        self.api('groups.delete', 'g2', force=True)
+        self.api('groups.delete_snapshot', 'gs1')
+        for member in members.values():
+            self.assertEqual({}, self.private_data(member['id']))
+        for share in shares:
+            self.api('shares.delete', share['id'], share_group='g1')
+        self.api('groups.delete', 'g1')
+        self.assertEqual(([], []), (self.api('groups.list'),
+                                    self.api('shares.list')))
+        for share in shares + copies:
+            self.assertEqual({}, self.private_data(share['instance_id']))
+
+    def test_failed_member_snapshots_leave_the_group_snapshot_in_error(self):
+        group, shares = self.group_with_shares()
+        self.set_delays('create_snapshot:-1')
+        error, message = self.refused('groups.create_snapshot', 'g1',
+                                      name='gs1')
+        self.assertEqual('ShareBackendException', error)
+        self.assertIn('sleep length must be non-negative', message)
+        [snapshot] = self.api('groups.list_snapshots', 'g1')
+        self.assertEqual('error', snapshot['status'])
+        self.assertIn('ValueError', snapshot['failure_reason'])
+        self.assertEqual({'error'}, {m['status'] for m in self.members(
+            snapshot['id']).values()})
+        # Nothing else moved.
+        self.assertEqual('available', self.api('groups.get', 'g1')['status'])
+        self.assertEqual({'available'}, {
+            self.api('shares.get', s['id'])['status'] for s in shares})
+
+        self.set_delays(NO_DELAYS)
+        self.api('groups.delete_snapshot', 'gs1')
+        self.assertEqual([], self.api('groups.list_snapshots', 'g1'))
+        self.api('groups.delete', 'g1', force=True)
+        self.assertEqual(([], []), (self.api('groups.list'),
+                                    self.api('shares.list')))
+
+    def test_failed_clones_leave_the_new_group_and_shares_in_error(self):
+        self.group_with_shares()
+        self.api('groups.create_snapshot', 'g1', name='gs1')
+        self.set_delays('create_share_from_snapshot:-1')
+        error, message = self.refused('groups.create', name='g2',
+                                      source_share_group_snapshot='gs1')
+        self.assertEqual('ShareBackendException', error)
+        self.assertIn('sleep length must be non-negative', message)
+        # The group is kept, in error, for the user to see and delete.
+        clone = self.api('groups.get', 'g2')
+        self.assertEqual('error', clone['status'], clone)
+        self.assertIn('ValueError', clone['failure_reason'])
+        copies = self.api('groups.share_ids', 'g2')
+        self.assertEqual(2, len(copies))
+        self.assertEqual({'error'}, {
+            self.api('shares.get', c)['status'] for c in copies})
+
+        self.set_delays(NO_DELAYS)
+        self.api('groups.delete', 'g2', force=True)
+        self.assertEqual(['g1'], [g['name'] for g in self.api('groups.list')])
+        self.assertEqual(2, len(self.api('shares.list')))
+
+    def test_failed_group_snapshot_delete_then_forced(self):
+        self.group_with_shares()
+        snapshot = self.api('groups.create_snapshot', 'g1', name='gs1')
+        members = self.members(snapshot['id'])
+        self.set_delays('delete_snapshot:-1')
+        error, message = self.refused('groups.delete_snapshot', 'gs1')
+        self.assertEqual('ShareBackendException', error)
+        self.assertIn('sleep length must be non-negative', message)
+        kept = self.api('groups.get_snapshot', 'gs1')
+        self.assertEqual('error_deleting', kept['status'])
+        self.assertEqual({'error_deleting'}, {
+            m['status'] for m in self.members(snapshot['id']).values()})
+
+        # Forced: the records go although the dummy fails again.
+        self.api('groups.delete_snapshot', 'gs1', force=True)
+        self.assertEqual([], self.api('groups.list_snapshots'))
+        for member in members.values():
+            self.assertEqual({}, self.private_data(member['id']))
+        self.set_delays(NO_DELAYS)
+        self.api('groups.delete', 'g1', force=True)
+        self.assertEqual([], self.api('shares.list'))
+
+
 class DottedPathTestCase(_DummyDriverTests, compat_base.DriverCLITestCase):
     """The release's tree on PYTHONPATH; the driver by its dotted path."""
 
@@ -252,7 +548,20 @@ class StandaloneModuleTestCase(_DummyDriverTests,
                                compat_base.DriverCLITestCase):
     """The file copied as a module of the operator's own naming."""
 
-    driver = 'manila_dummy.DummyDriver'
+    driver = STANDALONE_DRIVER
 
     def tree(self):
-        return sdists.standalone_copy(sdists.MANILA, MEMBER, 'manila_dummy')
+        return _standalone_tree()
+
+
+class ShareGroupTestCase(_ShareGroupTests, compat_base.DriverCLITestCase):
+    """Share groups on the dummy, copied as a standalone module.
+
+    How the file is found does not change how groups behave; the tests
+    above cover both forms.
+    """
+
+    driver = STANDALONE_DRIVER
+
+    def tree(self):
+        return _standalone_tree()
