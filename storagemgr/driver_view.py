@@ -21,8 +21,12 @@ class DriverView(dict):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only containers need wrapping; most values are plain (a group
+        # snapshot's view of 1,000 members holds some 50,000 of them).
         for key, value in self.items():
-            self[key] = wrap(value)
+            if isinstance(value, (dict, list)) and \
+                    not isinstance(value, DriverView):
+                dict.__setitem__(self, key, wrap(value))
 
     def __getattr__(self, name):
         try:

@@ -266,7 +266,8 @@ class LocalShareDriver(driver.ExecuteMixin, driver.ShareDriver):
         self.store.delete(state.SHARES, share_id)
         if had_rules:
             self._render_and_apply()
-        files.remove_tree(path)
+        # With what a create killed mid-copy left beside it.
+        files.discard_copy(path)
 
     def ensure_share(self, context, share, share_server=None):
         return self._export_locations(self._existing_share_path(share))

@@ -64,6 +64,8 @@ def clone_tree(src, dst, use_cp=True):
     if not os.path.isdir(src):
         raise exception.ShareBackendException(
             msg='copy source %s is missing' % src)
+    # A run killed mid-copy left its temporary; nothing else removes it.
+    _discard_temporaries(dst)
     tmp = '%s.tmp-%s' % (dst, uuid.uuid4().hex[:8])
     os.mkdir(tmp, 0o700)
     try:
@@ -107,9 +109,13 @@ def discard_copy(dst):
     Only ``dst`` and its ``dst.tmp-*`` siblings are touched; nothing is
     missing afterwards that a later ``clone_tree(src, dst)`` needs.
     """
+    _discard_temporaries(dst)
+    remove_tree(dst)
+
+
+def _discard_temporaries(dst):
     for leftover in glob.glob(glob.escape(dst) + '.tmp-*'):
         remove_tree(leftover)
-    remove_tree(dst)
 
 
 def used_bytes(path):
