@@ -256,6 +256,25 @@ class SnapshotsTestCase(LocalDriverTestCase):
         self.assertEqual('A', self.read(dst, 'a'))
         self.assertEqual('a', os.readlink(os.path.join(dst, 'link')))
 
+    def test_a_killed_copys_temporary_is_removed(self):
+        # A copy killed between its mkdir and its rename left this.
+        src = os.path.join(self.state_path, 'src')
+        os.mkdir(src)
+        self.write(src, 'a', 'A')
+        dst = os.path.join(self.state_path, 'dst')
+        os.mkdir(dst + '.tmp-deadbeef')
+        self.write(dst + '.tmp-deadbeef', 'half', 'H')
+        local_files.clone_tree(src, dst)
+        self.assertEqual(['dst', 'src'], sorted(
+            n for n in os.listdir(self.state_path) if n in ('src', 'dst') or
+            n.startswith('dst.')))
+
+    def test_delete_removes_a_killed_creates_temporary(self):
+        share, path = self.create()
+        os.mkdir(path + '.tmp-deadbeef')
+        self.driver.delete_share(self.context, share)
+        self.assertFalse(os.path.exists(path + '.tmp-deadbeef'))
+
     def test_copy_falls_back_when_cp_fails(self):
         src = os.path.join(self.state_path, 'src')
         os.mkdir(src)
