@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
+from storagemgr.db.models import base as models_base
 from storagemgr.db.models import volume as models
 from storagemgr.db.models import volume_attachment as attachment_models
 from storagemgr import exception
@@ -143,6 +144,58 @@ def _hold(session, model, row, statuses, criteria=(), values=None,
             expected=dict(expected, status=list(statuses)),
             criteria=criteria, session=session):
         raise _Changed(row)
+
+
+def _member_criteria(volumes, group):
+    """What each member of a group snapshot's claim must still be.
+
+    In ``group``, snapshottable, and at the size recorded; the sizes are
+    grouped so the statement has one parameter per volume and per size.
+    """
+    volume = models.Volume
+    by_size = {}
+    for row in volumes:
+        by_size.setdefault(row.size, []).append(row.id)
+    return sa.and_(
+        volume.consistencygroup_id == group.id,
+        volume.status.in_(list(_SNAPSHOTTABLE_IN_GROUP)),
+        sa.or_(*(sa.and_(volume.size.is_(None) if size is None
+                         else volume.size == size, volume.id.in_(ids))
+                 for size, ids in sorted(by_size.items(),
+                                         key=lambda item: str(item[0])))))
+
+
+def _hold_members(session, volumes, group):
+    """Hold every member of a group snapshot, in one statement.
+
+    The same hold as ``_hold`` for each volume, as one UPDATE: when it
+    matches fewer rows than there are volumes, ``_Changed`` names the
+    first volume that no longer matches (the caller rolls it all back).
+    """
+    if not volumes:
+        return
+    criteria = _member_criteria(volumes, group)
+    held = session.execute(sa.update(models.Volume).where(criteria).values(
+        updated_at=models_base.utcnow()).execution_options(
+        synchronize_session=False)).rowcount
+    if held == len(volumes):
+        return
+    still = set(session.scalars(sa.select(models.Volume.id).where(
+        criteria)))
+    raise _Changed(next((v for v in volumes if v.id not in still),
+                        volumes[0]))
+
+
+def _insert_member_snapshots(session, volumes, name, cgsnapshot_id):
+    """The snapshot row of each member volume, in one INSERT."""
+    if not volumes:
+        return
+    now = models_base.utcnow()
+    session.execute(sa.insert(models.VolumeSnapshot), [
+        {'id': uuidutils.generate_uuid(), 'name': name,
+         'volume_id': volume.id, 'size': volume.size,
+         'cgsnapshot_id': cgsnapshot_id, 'status': c.SNAPSHOT_CREATING,
+         'created_at': now, 'updated_at': now} for volume in volumes])
 
 
 def _check_can_join(volume, group):
@@ -972,19 +1025,12 @@ class API(object):
                       models.Volume,
                       models.Volume.consistencygroup_id == group.id,
                       models.Volume.id.notin_([v.id for v in volumes]))])
-            for volume in volumes:
-                _hold(session, models.Volume, volume,
-                      list(_SNAPSHOTTABLE_IN_GROUP),
-                      consistencygroup_id=group.id, size=volume.size)
+            _hold_members(session, volumes, group)
             db_api.create(models.CGSnapshot, {
                 'id': cgsnapshot_id, 'name': name,
                 'consistencygroup_id': group.id,
                 'status': c.GROUP_CREATING}, session=session)
-            for volume in volumes:
-                db_api.create(models.VolumeSnapshot, {
-                    'name': name, 'volume_id': volume.id,
-                    'size': volume.size, 'cgsnapshot_id': cgsnapshot_id,
-                    'status': c.SNAPSHOT_CREATING}, session=session)
+            _insert_member_snapshots(session, volumes, name, cgsnapshot_id)
 
         try:
             _run_group_flow(cgsnapshot_flows.create_group_snapshot_flow,
@@ -1032,13 +1078,15 @@ class API(object):
                                      list(c.DELETABLE_STATUSES)))],
                     session=session):
                 raise _Changed(cgsnapshot)
-            for snapshot_id in member_ids:
-                if not db_api.conditional_update(
-                        snap, snapshot_id,
-                        {'status': c.SNAPSHOT_DELETING},
-                        expected={'status': list(c.DELETABLE_STATUSES)},
-                        session=session):
-                    raise _Changed(cgsnapshot)
+            # Every member at once: one that moved on leaves the count
+            # short, and the whole transaction is rolled back.
+            if member_ids and session.execute(sa.update(snap).where(
+                    snap.id.in_(member_ids),
+                    snap.status.in_(list(c.DELETABLE_STATUSES))).values(
+                    status=c.SNAPSHOT_DELETING,
+                    updated_at=models_base.utcnow()).execution_options(
+                    synchronize_session=False)).rowcount != len(member_ids):
+                raise _Changed(cgsnapshot)
 
         try:
             _run_group_flow(cgsnapshot_flows.delete_group_snapshot_flow,

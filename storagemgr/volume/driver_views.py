@@ -131,6 +131,15 @@ def volume_view(row, group=_LOOK_UP, **override):
     :param override: keys whose value the driver must see instead of the
         row's (a volume being added to a group is not yet a member).
     """
+    values = _volume_values(row)
+    values.update(override)
+    if group is _LOOK_UP:
+        group = _get(models.ConsistencyGroup, values['consistencygroup_id'])
+    return _volume_view(values, group_view(group) if group is not None
+                        else None)
+
+
+def _volume_values(row):
     values = _provider(row)
     values.update({
         'id': row.id,
@@ -150,11 +159,12 @@ def volume_view(row, group=_LOOK_UP, **override):
         'multiattach': False,
         'admin_metadata': {},
     })
-    values.update(override)
-    if group is _LOOK_UP:
-        group = _get(models.ConsistencyGroup, values['consistencygroup_id'])
-    values['consistencygroup'] = (group_view(group) if group is not None
-                                  else None)
+    return values
+
+
+def _volume_view(values, group):
+    """The view of a volume's ``values``, ``group`` its group's view."""
+    values['consistencygroup'] = group
     values['volume_metadata'] = [{'key': k, 'value': v}
                                  for k, v in values['metadata'].items()]
     values['volume_admin_metadata'] = [
@@ -162,17 +172,75 @@ def volume_view(row, group=_LOOK_UP, **override):
     return VolumeView(values)
 
 
-def snapshot_view(row, volume=_LOOK_UP, cgsnapshot=_LOOK_UP):
+def _copy(value):
+    """A deep copy of a view that keeps each nested view's kind."""
+    if isinstance(value, driver_view.DriverView):
+        # Filled past DriverView.__init__: every value is wrapped already.
+        copied = type(value)()
+        for key, item in value.items():
+            dict.__setitem__(copied, key, _copy(item) if isinstance(
+                item, (dict, list)) else item)
+        return copied
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+class SharedViews(object):
+    """The group and group snapshot views that many member views hold.
+
+    Each is built once from its row, and each member gets a copy of its
+    own (a driver changing what one member holds changes no other).
+
+    :param groups: ``{id: row}`` of every group the members need (an id
+        missing from it means no group); without it each group is looked
+        up by id, once.
+    """
+
+    def __init__(self, groups=None):
+        self._groups = groups
+        self._built = {}
+
+    def _once(self, key, build):
+        if key not in self._built:
+            self._built[key] = build()
+        view = self._built[key]
+        return _copy(view) if view is not None else None
+
+    def group(self, group_id):
+        """A copy of the view of group ``group_id``, or None."""
+        if not group_id:
+            return None
+        if self._groups is None:
+            row = _get(models.ConsistencyGroup, group_id)
+        else:
+            row = self._groups.get(group_id)
+        return self._once(('group', group_id),
+                          lambda: group_view(row) if row is not None
+                          else None)
+
+    def cgsnapshot(self, row):
+        """A copy of the view of group snapshot ``row``."""
+        return self._once(('cgsnapshot', row.id), lambda: _cgsnapshot_view(
+            row, self.group(row.consistencygroup_id)))
+
+
+def snapshot_view(row, volume=_LOOK_UP, cgsnapshot=_LOOK_UP, shared=None):
     """The view of snapshot ``row``.
 
     :param volume: the row of its volume (looked up when not given).
     :param cgsnapshot: the row of its group snapshot, or None (looked up
         from ``cgsnapshot_id`` when not given).
+    :param shared: the ``SharedViews`` of a caller viewing many
+        snapshots, which builds each group's view once; without it the
+        groups are looked up.
     """
     if volume is _LOOK_UP:
         volume = _get(models.Volume, row.volume_id)
     if cgsnapshot is _LOOK_UP:
         cgsnapshot = _get(models.CGSnapshot, row.cgsnapshot_id)
+    if shared is None:
+        shared = SharedViews()
     values = _provider(row)
     values.update({
         'id': row.id,
@@ -183,11 +251,12 @@ def snapshot_view(row, volume=_LOOK_UP, cgsnapshot=_LOOK_UP):
         'volume_id': row.volume_id,
         'size': row.size,
         'volume_size': volume.size if volume is not None else row.size,
-        'volume': volume_view(volume) if volume is not None else None,
+        'volume': (_volume_view(_volume_values(volume), shared.group(
+            volume.consistencygroup_id)) if volume is not None else None),
         'volume_name': (_name(CONF.volume_name_template, row.volume_id)),
         'volume_type_id': None,
         'cgsnapshot_id': row.cgsnapshot_id,
-        'cgsnapshot': (cgsnapshot_view(cgsnapshot)
+        'cgsnapshot': (shared.cgsnapshot(cgsnapshot)
                        if cgsnapshot is not None else None),
         'group_snapshot_id': None,
         'progress': '100%' if row.status == 'available' else '0%',
@@ -216,6 +285,12 @@ def cgsnapshot_view(row, group=_LOOK_UP):
     """The view of group snapshot ``row`` (with its group's view)."""
     if group is _LOOK_UP:
         group = _get(models.ConsistencyGroup, row.consistencygroup_id)
+    return _cgsnapshot_view(row, group_view(group) if group is not None
+                            else None)
+
+
+def _cgsnapshot_view(row, group):
+    """The view of group snapshot ``row``, ``group`` its group's view."""
     values = _provider(row)
     values.update({
         'id': row.id,
@@ -223,7 +298,7 @@ def cgsnapshot_view(row, group=_LOOK_UP):
         'description': None,
         'status': row.status,
         'consistencygroup_id': row.consistencygroup_id,
-        'consistencygroup': group_view(group) if group is not None else None,
+        'consistencygroup': group,
         'group_id': None,
     })
     return CGSnapshotView(values)

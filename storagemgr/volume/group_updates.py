@@ -32,11 +32,14 @@ with these deliberate differences, each marked ``Beyond the reference`` in
   nothing about, in a failed operation, becomes ``error``.
 """
 
+import sqlalchemy as sa
+
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
 from storagemgr.db import session as db_session
 from storagemgr import driver_returns
 from storagemgr import exception
+from storagemgr.share_group import updates as share_group_updates
 from storagemgr.volume import constants as c
 from storagemgr.volume import volume_updates
 
@@ -352,19 +355,10 @@ def write_group_outcome(group_model, group_id, member_model, outcome):
     resumed flow may).
     """
     with db_session.session_scope() as session:
-        for member_id, values in sorted(outcome['members'].items()):
-            if member_model is models.Volume:
-                # A volume's pool counts what it holds (see volume_updates).
-                if values.get('status') == _DELETED:
-                    volume_updates.forget_volume(member_id, session=session)
-                else:
-                    volume_updates.write_counted(member_id, values,
-                                                 session=session)
-            elif values.get('status') == _DELETED:
-                db_api.delete(member_model, member_id, session=session)
-            else:
-                db_api.conditional_update(member_model, member_id, values,
-                                          session=session)
+        if member_model is models.Volume:
+            _write_volumes(session, outcome['members'])
+        else:
+            _write_members(session, member_model, outcome['members'])
         release_claims(group_id, outcome.get('release') or (), session)
         if not outcome['failed']:
             for volume_id in outcome.get('add') or ():
@@ -384,6 +378,41 @@ def write_group_outcome(group_model, group_id, member_model, outcome):
         else:
             db_api.conditional_update(group_model, group_id, group_values,
                                       session=session)
+
+
+def _write_volumes(session, members):
+    """Volume members, one by one: a pool counts what each one holds."""
+    for member_id, values in sorted(members.items()):
+        if values.get('status') == _DELETED:
+            volume_updates.forget_volume(member_id, session=session)
+        else:
+            volume_updates.write_counted(member_id, values,
+                                         session=session)
+
+
+def _column_values(model, values):
+    """Row attribute names to column names (``provider_metadata``)."""
+    mapper = sa.inspect(model)
+    return {mapper.get_property(key).columns[0].name: value
+            for key, value in values.items()}
+
+
+def _write_members(session, member_model, members):
+    """Members without capacity (snapshots), in bulk.
+
+    The deleted ones in one DELETE; the others in one UPDATE per set of
+    columns written, whatever the member count.
+    """
+    deleted = sorted(member_id for member_id, values in members.items()
+                     if values.get('status') == _DELETED)
+    if deleted:
+        session.execute(sa.delete(member_model).where(
+            member_model.id.in_(deleted)).execution_options(
+            synchronize_session=False))
+    share_group_updates.bulk_write(session, member_model, {
+        member_id: _column_values(member_model, values)
+        for member_id, values in members.items()
+        if values.get('status') != _DELETED})
 
 
 def release_claims(group_id, volume_ids, session=None):

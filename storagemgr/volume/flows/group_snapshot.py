@@ -11,6 +11,8 @@ from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db.models import volume as models
+from storagemgr.db import session as db_session
+from storagemgr import exception
 from storagemgr.flows import common
 from storagemgr.flows import tasks
 from storagemgr.message import api as message_api
@@ -21,16 +23,35 @@ from storagemgr.volume import group_updates
 
 
 def _load(cgsnapshot_id):
-    cgsnapshot = db_api.get(models.CGSnapshot, cgsnapshot_id)
-    group = db_api.get(models.ConsistencyGroup,
-                       cgsnapshot.consistencygroup_id)
-    snapshots = db_api.query(models.VolumeSnapshot,
-                             cgsnapshot_id=cgsnapshot_id,
-                             order_by=models.VolumeSnapshot.id)
-    volumes = {v.id: v for v in db_api.query(
-        models.Volume, id=[s.volume_id for s in snapshots])}
+    """The group snapshot's view, its driver and its snapshots' views.
+
+    Reads every row in one session with a fixed number of queries (the
+    group snapshot, its snapshots, their volumes, the groups of both),
+    however many members there are.
+    """
+    with db_session.session_scope() as session:
+        cgsnapshot = db_api.get(models.CGSnapshot, cgsnapshot_id,
+                                session=session)
+        snapshots = db_api.query(models.VolumeSnapshot, session=session,
+                                 cgsnapshot_id=cgsnapshot_id,
+                                 order_by=models.VolumeSnapshot.id)
+        volumes = {v.id: v for v in db_api.query(
+            models.Volume, session=session,
+            id=sorted({s.volume_id for s in snapshots}))}
+        # A volume may have left the group since it was snapshotted.
+        group_ids = {cgsnapshot.consistencygroup_id} | {
+            v.consistencygroup_id for v in volumes.values()
+            if v.consistencygroup_id}
+        groups = {g.id: g for g in db_api.query(
+            models.ConsistencyGroup, session=session, id=sorted(group_ids))}
+    group = groups.get(cgsnapshot.consistencygroup_id)
+    if group is None:
+        raise exception.NotFound('ConsistencyGroup %s could not be found.'
+                                 % cgsnapshot.consistencygroup_id)
+    shared = driver_views.SharedViews(groups)
     views = [driver_views.snapshot_view(s, volumes.get(s.volume_id),
-                                        cgsnapshot) for s in snapshots]
+                                        cgsnapshot, shared=shared)
+             for s in snapshots]
     return (driver_views.cgsnapshot_view(cgsnapshot, group),
             process_registry.driver_for(group.backend, 'volume'), views)
 
