@@ -82,6 +82,17 @@ def _bulk_insert(session, model, rows):
         dict(row, created_at=now, updated_at=now) for row in rows])
 
 
+def _insert_group(session, values, share_type_ids):
+    """Insert a group with its share types, holding every type it uses."""
+    types_api.share_group_types.hold(session, values['share_group_type_id'])
+    for type_id in share_type_ids:
+        types_api.share_types.hold(session, type_id)
+    db_api.create(Group, values, session=session)
+    _bulk_insert(session, models.ShareGroupShareType,
+                 [{'share_group_id': values['id'], 'share_type_id': type_id}
+                  for type_id in share_type_ids])
+
+
 def _hold_group(group_id, expected, action, session):
     """Keep the group in ``expected`` until the claim commits (row lock)."""
     share_records.transition(Group, group_id, expected, {}, action,
@@ -160,14 +171,7 @@ class API(object):
         type_ids = [k['id'] for k in kinds]
 
         def claim(session):
-            types_api.share_group_types.hold(session, group_type['id'])
-            for type_id in type_ids:
-                types_api.share_types.hold(session, type_id)
-            db_api.create(Group, values, session=session)
-            _bulk_insert(session, models.ShareGroupShareType,
-                         [{'share_group_id': values['id'],
-                           'share_type_id': type_id}
-                          for type_id in type_ids])
+            _insert_group(session, values, type_ids)
 
         self._run(group_flows.create_group_flow,
                   {'group_id': values['id'], 'backend': pool.backend},
@@ -220,15 +224,7 @@ class API(object):
                 GroupSnapshot, snapshot.id, [constants.STATUS_AVAILABLE], {},
                 'create a share group from it', 'Share group snapshot',
                 session=session)
-            types_api.share_group_types.hold(
-                session, values['share_group_type_id'])
-            for type_id in type_ids:
-                types_api.share_types.hold(session, type_id)
-            db_api.create(Group, values, session=session)
-            _bulk_insert(session, models.ShareGroupShareType,
-                         [{'share_group_id': values['id'],
-                           'share_type_id': type_id}
-                          for type_id in type_ids])
+            _insert_group(session, values, type_ids)
             _bulk_insert(session, Share, shares)
             _bulk_insert(session, Instance, instances)
             for host, (size, type_id) in sorted(growth.items()):

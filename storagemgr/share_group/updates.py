@@ -66,6 +66,9 @@ def failed_outcome(group_status, members, reason):
 
 
 def _describe(error):
+    """A failure's reason: a text as is, an exception with its class."""
+    if isinstance(error, str):
+        return error
     return '%s: %s' % (type(error).__name__, error)
 
 
@@ -145,8 +148,7 @@ def apply_create_group(driver, returned=None, error=None):
             error = e
     if error is not None:
         return failed_outcome(constants.STATUS_ERROR, {},
-                              error if isinstance(error, str)
-                              else _describe(error))
+                              _describe(error))
     model.pop('status', None)
     return _outcome(constants.STATUS_AVAILABLE, {}, group_values=model)
 
@@ -206,8 +208,7 @@ def apply_create_group_from_snapshot(driver, share_of_instance,
     if error is not None:
         return failed_outcome(constants.STATUS_ERROR,
                               _all(share_ids, constants.STATUS_ERROR),
-                              error if isinstance(error, str)
-                              else _describe(error))
+                              _describe(error))
     members = _all(share_ids, constants.STATUS_AVAILABLE)
     for instance_id, values in entries.items():
         members[share_of_instance[instance_id]] = values
@@ -229,8 +230,7 @@ def apply_delete_group(driver, returned=None, error=None):
             error = e
     if error is not None:
         return failed_outcome(constants.STATUS_ERROR_DELETING, {},
-                              error if isinstance(error, str)
-                              else _describe(error))
+                              _describe(error))
     return _outcome(constants.DELETED, {})
 
 
@@ -283,8 +283,7 @@ def apply_create_group_snapshot(driver, member_ids, returned=None,
         for member_id, values in entries.items():
             members[member_id].update(values)
         return failed_outcome(constants.STATUS_ERROR, members,
-                              error if isinstance(error, str)
-                              else _describe(error))
+                              _describe(error))
     members = _all(member_ids, constants.STATUS_AVAILABLE)
     for member_id, values in entries.items():
         members[member_id].update(values)
@@ -313,11 +312,11 @@ def apply_delete_group_snapshot(driver, member_ids, returned=None,
         return failed_outcome(
             constants.STATUS_ERROR_DELETING,
             _all(member_ids, constants.STATUS_ERROR_DELETING),
-            error if isinstance(error, str) else _describe(error))
+            _describe(error))
     outcome = _outcome(constants.DELETED, _all(member_ids, constants.DELETED))
     if error is not None:
         outcome['reason'] = 'forced past a driver failure: %s' % (
-            error if isinstance(error, str) else _describe(error))
+            _describe(error))
     return outcome
 
 

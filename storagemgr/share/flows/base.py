@@ -33,6 +33,18 @@ class ShareTask(tasks.StorageTask):
         return process_registry.driver_for(backend, 'share', self.context)
 
 
+def call_driver(method, *args, **kwargs):
+    """``(returned, None)``, or ``(None, error)`` for any exception class.
+
+    For tasks that turn the driver's exception into a documented outcome
+    instead of failing (the group operations).
+    """
+    try:
+        return method(*args, **kwargs), None
+    except Exception as e:  # any driver exception, any class
+        return None, e
+
+
 def failed_with(result, *exception_classes):
     """Whether a revert's ``result`` failed with one of these classes."""
     return (isinstance(result, tf_failure.Failure) and

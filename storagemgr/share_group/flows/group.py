@@ -64,13 +64,9 @@ class CreateGroupOnBackend(base.ShareTask):
 
     def execute(self, group_id, backend):
         driver = self.driver(backend)
-        returned = error = None
-        try:
-            returned = driver.create_share_group(
-                self.context, records.group_view(group_id),
-                share_server=None)
-        except Exception as e:  # any driver exception, any class
-            error = e
+        returned, error = base.call_driver(
+            driver.create_share_group, self.context,
+            records.group_view(group_id), share_server=None)
         return updates.apply_create_group(driver, returned, error)
 
     def revert(self, group_id, **kwargs):
@@ -95,14 +91,11 @@ class CreateGroupFromSnapshotOnBackend(base.ShareTask):
         driver = self.driver(backend)
         group = records.group_view(group_id, with_shares=True)
         share_of_instance = {s['id']: s['share_id'] for s in group['shares']}
-        returned = error = None
-        try:
-            returned = driver.create_share_group_from_share_group_snapshot(
-                self.context, group,
-                records.group_snapshot_view(group_snapshot_id),
-                share_server=None)
-        except Exception as e:  # any driver exception, any class
-            error = e
+        returned, error = base.call_driver(
+            driver.create_share_group_from_share_group_snapshot,
+            self.context, group,
+            records.group_snapshot_view(group_snapshot_id),
+            share_server=None)
         return updates.apply_create_group_from_snapshot(
             driver, share_of_instance, returned, error)
 
@@ -185,13 +178,9 @@ class DeleteGroupOnBackend(base.ShareTask):
                 'its snapshots and shares could not all be deleted, so '
                 'the group was kept: %s' % dependants_failure)
         driver = self.driver(backend)
-        returned = error = None
-        try:
-            returned = driver.delete_share_group(
-                self.context, records.group_view(group_id),
-                share_server=None)
-        except Exception as e:  # any driver exception, any class
-            error = e
+        returned, error = base.call_driver(
+            driver.delete_share_group, self.context,
+            records.group_view(group_id), share_server=None)
         return updates.apply_delete_group(driver, returned, error)
 
     def revert(self, group_id, **kwargs):

@@ -10,6 +10,7 @@ resumed: the drivers' group snapshot methods may be called again for the
 same members (the fallback's and the local driver's are).
 """
 
+from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
 from storagemgr.db.models import share_group as models
@@ -20,6 +21,8 @@ from storagemgr.share.flows import base
 from storagemgr.share_group import constants
 from storagemgr.share_group import records
 from storagemgr.share_group import updates
+
+LOG = logging.getLogger(__name__)
 
 _CREATING = [constants.STATUS_CREATING]
 _DELETING = [constants.STATUS_DELETING]
@@ -50,6 +53,11 @@ class WriteGroupSnapshotOutcome(base.ShareTask):
     def execute(self, group_snapshot_id, outcome):
         action = message_api.action_in_progress(models.ShareGroupSnapshot,
                                                 group_snapshot_id)
+        if outcome.get('reason') and not outcome.get('failed'):
+            LOG.warning('Share group snapshot %(id)s: %(reason)s; the '
+                        'backend may still hold its member snapshots.',
+                        {'id': group_snapshot_id,
+                         'reason': outcome['reason']})
         if updates.write_group_snapshot_outcome(group_snapshot_id, outcome,
                                                 self.expected):
             message_api.record_outcome(
@@ -64,12 +72,9 @@ class CreateGroupSnapshotOnBackend(base.ShareTask):
         view = records.group_snapshot_view(group_snapshot_id)
         member_ids = [m['id'] for m in view['share_group_snapshot_members']]
         driver = self.driver(backend)
-        returned = error = None
-        try:
-            returned = driver.create_share_group_snapshot(
-                self.context, view, share_server=None)
-        except Exception as e:  # any driver exception, any class
-            error = e
+        returned, error = base.call_driver(
+            driver.create_share_group_snapshot, self.context, view,
+            share_server=None)
         return updates.apply_create_group_snapshot(driver, member_ids,
                                                    returned, error)
 
@@ -88,12 +93,8 @@ def delete_on_backend(driver, context, group_snapshot_id, force=False):
     """Have the driver delete a group snapshot; return the outcome."""
     view = records.group_snapshot_view(group_snapshot_id)
     member_ids = [m['id'] for m in view['share_group_snapshot_members']]
-    returned = error = None
-    try:
-        returned = driver.delete_share_group_snapshot(context, view,
-                                                      share_server=None)
-    except Exception as e:  # any driver exception, any class
-        error = e
+    returned, error = base.call_driver(
+        driver.delete_share_group_snapshot, context, view, share_server=None)
     return updates.apply_delete_group_snapshot(driver, member_ids, returned,
                                                error, force=force)
 
