@@ -26,15 +26,14 @@ differs from the reference manager the row says so. In short:
   keys are ignored with one warning per driver, method and key.
 
 Writes are in bulk: one statement per step for all members
-(``bulk_write``), never one per member.
+(``storagemgr.db.bulk``), never one per member.
 """
 
-import collections
 
 import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
-from storagemgr.db.models import base as models_base
+from storagemgr.db import bulk
 from storagemgr.db.models import share as share_models
 from storagemgr.db.models import share_group as models
 from storagemgr.db import session as db_session
@@ -322,47 +321,6 @@ def apply_delete_group_snapshot(driver, member_ids, returned=None,
 
 # -- writing ----------------------------------------------------------------
 
-def bulk_write(session, model, values_by_id, expected_status=None,
-               key=None, criteria=()):
-    """Write each id's values: one statement per set of columns written.
-
-    Rows whose updates name the same columns (the usual case: every
-    member gets a status and its own provider location) are one UPDATE
-    run with every row's parameters (executemany), not one per row.
-
-    :param key: the column ids are matched on (default the primary key).
-    :param expected_status: only rows still in one of these statuses.
-    """
-    key = key if key is not None else model.id
-    same_columns = collections.defaultdict(list)
-    for row_id, values in values_by_id.items():
-        same_columns[tuple(sorted(values))].append((row_id, values))
-    now = models_base.utcnow()
-    for columns, rows in same_columns.items():
-        stmt = sa.update(model.__table__).where(
-            key == sa.bindparam('row_key'), *criteria)
-        if expected_status is not None:
-            # Not IN (...): an expanding parameter cannot be executemany'd.
-            stmt = stmt.where(sa.or_(sa.false(), *(
-                model.status == status
-                for status in sorted(expected_status))))
-        stmt = stmt.values(updated_at=now, **{
-            column: sa.bindparam('new_' + column) for column in columns})
-        session.execute(stmt, [
-            dict({'new_' + column: values[column] for column in columns},
-                 row_key=row_id) for row_id, values in rows])
-
-
-def bulk_delete(session, model, ids, key=None):
-    """Delete the rows with these ids in one statement."""
-    if not ids:
-        return 0
-    key = key if key is not None else model.id
-    return session.execute(sa.delete(model).where(
-        key.in_(sorted(ids))).execution_options(
-            synchronize_session=False)).rowcount
-
-
 def _claim_write(session, model, row_id, values, expected_status):
     """Write the group's (or group snapshot's) values if still expected.
 
@@ -392,7 +350,7 @@ def write_group_outcome(group_id, outcome, expected_status,
                             expected_status):
             return False
         instance = share_models.ShareInstance
-        bulk_write(session, instance, outcome['members'],
+        bulk.write(session, instance, outcome['members'],
                    expected_share_status, key=instance.share_id,
                    criteria=[instance.active.is_(True)])
         if outcome['group'].get('status') == constants.DELETED:
@@ -416,8 +374,8 @@ def write_group_snapshot_outcome(group_snapshot_id, outcome,
         members = outcome['members']
         gone = [m for m, v in members.items()
                 if v.get('status') == constants.DELETED]
-        bulk_delete(session, member, gone)
-        bulk_write(session, member,
+        bulk.delete(session, member, gone)
+        bulk.write(session, member,
                    {m: v for m, v in members.items() if m not in gone},
                    criteria=[member.share_group_snapshot_id ==
                              group_snapshot_id])

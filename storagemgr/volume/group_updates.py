@@ -35,11 +35,11 @@ with these deliberate differences, each marked ``Beyond the reference`` in
 import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
+from storagemgr.db import bulk
 from storagemgr.db.models import volume as models
 from storagemgr.db import session as db_session
 from storagemgr import driver_returns
 from storagemgr import exception
-from storagemgr.share_group import updates as share_group_updates
 from storagemgr.volume import constants as c
 from storagemgr.volume import volume_updates
 
@@ -409,7 +409,7 @@ def _write_members(session, member_model, members):
         session.execute(sa.delete(member_model).where(
             member_model.id.in_(deleted)).execution_options(
             synchronize_session=False))
-    share_group_updates.bulk_write(session, member_model, {
+    bulk.write(session, member_model, {
         member_id: _column_values(member_model, values)
         for member_id, values in members.items()
         if values.get('status') != _DELETED})

@@ -8,6 +8,7 @@ from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
 from storagemgr.db import api as db_api
+from storagemgr.db import bulk
 from storagemgr.db.models import share as share_models
 from storagemgr.db.models import share_group as models
 from storagemgr.db import session as db_session
@@ -35,7 +36,7 @@ def error_out(group_id, status, expected, share_ids=(), share_status=None,
     if share_ids:
         instance = share_models.ShareInstance
         with db_session.session_scope() as session:
-            updates.bulk_write(
+            bulk.write(
                 session, instance,
                 {share_id: {'status': share_status}
                  for share_id in share_ids},

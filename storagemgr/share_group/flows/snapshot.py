@@ -13,6 +13,7 @@ same members (the fallback's and the local driver's are).
 from oslo_log import log as logging
 from taskflow.patterns import linear_flow
 
+from storagemgr.db import bulk
 from storagemgr.db.models import share_group as models
 from storagemgr.db import session as db_session
 from storagemgr.flows import common
@@ -35,7 +36,7 @@ def error_out(group_snapshot_id, status, expected, failures=None,
                      expected=expected, action=action, failures=failures)
     member = models.ShareGroupSnapshotMember
     with db_session.session_scope() as session:
-        updates.bulk_write(
+        bulk.write(
             session, member,
             {m.id: {'status': status} for m, _s, _i in
              records.members_of(group_snapshot_id, session)},
