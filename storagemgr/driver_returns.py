@@ -67,6 +67,35 @@ class ReturnChecker(object):
         self.of_type(value, (list, tuple, type(None)), what)
         return list(value) if value is not None else None
 
+    def values_tuple(self, value, count):
+        """A tuple of ``count`` values; None stands for ``count`` Nones."""
+        if value is None:
+            return (None,) * count
+        self.of_type(value, (tuple, list), 'the return value')
+        if len(value) != count:
+            raise self.fail('expected %d values, got %d' % (
+                count, len(value)))
+        return tuple(value)
+
+    def entries_by_id(self, value, known_ids, what):
+        """``{id: entry without its id}`` of a list of member updates.
+
+        Each entry is a dict naming one of ``known_ids``; None is no list.
+        """
+        entries = self.list_or_none(value, what)
+        if entries is None:
+            return None
+        by_id = {}
+        for index, entry in enumerate(entries):
+            label = '%s[%d]' % (what, index)
+            self.of_type(entry, dict, label)
+            entry_id = self.required_key(entry, 'id', label)
+            if entry_id not in known_ids:
+                raise self.fail('%s names %r, which is not one of the '
+                                'members it was given' % (label, entry_id))
+            by_id[entry_id] = {k: v for k, v in entry.items() if k != 'id'}
+        return by_id
+
     def status(self, value, allowed, what='status'):
         if value not in allowed:
             raise self.fail('%s %r is not one of %s' % (

@@ -49,7 +49,7 @@ def _executor():
         return _pool
 
 
-def member_limit(configuration):
+def _member_limit(configuration):
     """A backend's ``group_member_workers``, or None (no cap of its own)."""
     if configuration is None:
         return None
@@ -57,6 +57,12 @@ def member_limit(configuration):
         return configuration.safe_get('group_member_workers')
     except Exception:  # a foreign configuration object
         return None
+
+
+def run_for_driver(driver, func, members):
+    """``run_per_member`` capped by the driver's backend option."""
+    return run_per_member(func, members, _member_limit(
+        getattr(driver, 'configuration', None)))
 
 
 def _call(func, member):

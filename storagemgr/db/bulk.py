@@ -11,6 +11,22 @@ import sqlalchemy as sa
 from storagemgr.db.models import base as models_base
 
 
+def insert(session, model, rows):
+    """Insert rows in one statement, their timestamps filled in."""
+    if not rows:
+        return
+    now = models_base.utcnow()
+    session.execute(sa.insert(model), [
+        dict(row, created_at=now, updated_at=now) for row in rows])
+
+
+def update_where(session, model, values, *criteria):
+    """One UPDATE of every row meeting ``criteria``; returns its count."""
+    return session.execute(sa.update(model).where(*criteria).values(
+        dict(values, updated_at=models_base.utcnow())).execution_options(
+        synchronize_session=False)).rowcount
+
+
 def write(session, model, values_by_id, expected_status=None, key=None,
           criteria=()):
     """Write each id's values: one statement per set of columns written.

@@ -39,6 +39,7 @@ from storagemgr.share.flows import revert as revert_flows
 from storagemgr.share.flows import snapshot as snapshot_flows
 from storagemgr.share import model_updates
 from storagemgr.share import records
+from storagemgr.share_group import records as group_records
 from storagemgr.types import api as types_api
 
 
@@ -51,7 +52,6 @@ SnapshotInstance = records.SnapshotInstance
 Rule = records.Rule
 RuleState = records.RuleState
 ShareGroup = group_models.ShareGroup
-ShareGroupShareType = group_models.ShareGroupShareType
 GroupSnapshotMember = group_models.ShareGroupSnapshotMember
 
 
@@ -253,10 +253,8 @@ class API(object):
         The type must be one of the group's (none named: the group's only
         type); the share goes on the group's backend (or pool).
         """
-        group = records.find_row(ShareGroup, share_group, 'share group')
-        allowed = db_api.query(ShareGroupShareType,
-                               share_group_id=group.id)
-        allowed_ids = [row.share_type_id for row in allowed]
+        group = group_records.find_group(share_group)
+        allowed_ids = group_records.share_type_ids(group.id)
         if share_type is None:
             if len(allowed_ids) != 1:
                 raise exception.InvalidInput(
@@ -298,9 +296,8 @@ class API(object):
         ``share_group``: the group the share must be in (refused if not).
         """
         share, instance = records.find_share_and_instance(share_ref)
-        if share_group is not None and records.find_row(
-                ShareGroup, share_group, 'share group').id != \
-                share.share_group_id:
+        if share_group is not None and group_records.find_group(
+                share_group).id != share.share_group_id:
             raise exception.InvalidInput(
                 reason='share %s is not in share group %s' % (
                     share.id, share_group))

@@ -120,9 +120,7 @@ class ShareGroupFallbackMixin(object):
 
     def _per_member(self, func, members):
         """``fanout.run_per_member`` capped by this backend's option."""
-        return fanout.run_per_member(
-            func, members,
-            fanout.member_limit(getattr(self, 'configuration', None)))
+        return fanout.run_for_driver(self, func, members)
 
     def _cleanup_group_share_snapshots(self, context, share_snapshots,
                                        share_server):

@@ -83,7 +83,7 @@ def _progress(checker, value):
     return str(value) if not isinstance(value, str) else value
 
 
-def _ignore_unknown(checker, update, allowed):
+def known_keys(checker, update, allowed):
     """The keys of ``update`` the operation uses, plus ``provider_data``.
 
     Known provider keys (``driver_returns.PROVIDER_KEYS``) the operation
@@ -143,8 +143,8 @@ def _share_progress_update(checker, value, status):
 def check_snapshot_update(driver, value, method='create_snapshot'):
     """``create_snapshot``: None or a dict of snapshot updates."""
     checker = ReturnChecker(driver, method)
-    update = _ignore_unknown(checker, checker.dict_or_none(value),
-                             _SNAPSHOT_KEYS)
+    update = known_keys(checker, checker.dict_or_none(value),
+                        _SNAPSHOT_KEYS)
     status = update.get('status') or constants.STATUS_AVAILABLE
     update['status'] = checker.status(status,
                                       constants.SNAPSHOT_CREATE_STATUSES)
@@ -174,7 +174,7 @@ def check_access_updates(driver, value, rule_ids, method='update_access'):
     for rule_id, update in updates.items():
         label = 'the update of access rule %s' % rule_id
         checker.of_type(update, dict, label)
-        update = _ignore_unknown(checker, update, _ACCESS_KEYS)
+        update = known_keys(checker, update, _ACCESS_KEYS)
         if 'state' in update:
             checker.status(update['state'], constants.ACCESS_DRIVER_STATES,
                            'state of access rule %s' % rule_id)
@@ -195,7 +195,7 @@ def check_manage_share(driver, value, method='manage_existing'):
     checker = ReturnChecker(driver, method)
     update = checker.dict_or_none(value)
     checker.required_key(update, 'size')
-    update = _ignore_unknown(checker, update, _MANAGE_SHARE_KEYS)
+    update = known_keys(checker, update, _MANAGE_SHARE_KEYS)
     checker.non_negative_int(update['size'], 'size')
     if 'export_locations' in update:
         update['export_locations'] = check_export_locations(
@@ -209,8 +209,8 @@ def check_manage_snapshot(driver, value, share_size,
                           method='manage_existing_snapshot'):
     """``manage_existing_snapshot``: a dict; size defaults to the share's."""
     checker = ReturnChecker(driver, method)
-    update = _ignore_unknown(checker, checker.dict_or_none(value),
-                             _SNAPSHOT_KEYS)
+    update = known_keys(checker, checker.dict_or_none(value),
+                        _SNAPSHOT_KEYS)
     if update.get('size') is None:
         LOG.warning('Driver %s did not report the size of a managed '
                     'snapshot; using its share\'s size.',
@@ -236,9 +236,9 @@ def check_ensure_shares(driver, value, share_ids):
     for share_id, update in updates.items():
         label = 'the update of share %s' % share_id
         checker.of_type(update, dict, label)
-        update = _ignore_unknown(checker, update,
-                                 ('export_locations', 'status',
-                                  'reapply_access_rules'))
+        update = known_keys(checker, update,
+                            ('export_locations', 'status',
+                             'reapply_access_rules'))
         entry = {}
         if update.get('status') is not None:
             entry['status'] = checker.status(

@@ -6,12 +6,11 @@ transaction, saved with its flow) and a persisted flow that finishes it
 statement for all of them.
 """
 
-from oslo_log import log as logging
-from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
+from storagemgr.db import bulk
 from storagemgr.db.models import share as share_models
 from storagemgr.db.models import share_group as models
 from storagemgr.db import session as db_session
@@ -28,23 +27,11 @@ from storagemgr.share_group import placement as group_placement
 from storagemgr.share_group import records
 from storagemgr.types import api as types_api
 
-LOG = logging.getLogger(__name__)
-
 Group = models.ShareGroup
 GroupSnapshot = models.ShareGroupSnapshot
 Member = models.ShareGroupSnapshotMember
 Share = share_models.Share
 Instance = share_models.ShareInstance
-
-
-def _description(text):
-    if text is None:
-        return None
-    if not isinstance(text, str) or len(text) > 255 or any(
-            ord(c) < 32 for c in text):
-        raise exception.InvalidInput(
-            reason='a description is one line of at most 255 characters')
-    return text
 
 
 def _new_labels(name, description):
@@ -53,7 +40,8 @@ def _new_labels(name, description):
     if name is not None:
         values['display_name'] = input_checks.display_name(name)
     if description is not None:
-        values['description'] = _description(description) or None
+        values['description'] = input_checks.display_name(
+            description, what='description') or None
     if not values:
         raise exception.InvalidInput(
             reason='nothing to change: give --name or --description')
@@ -73,24 +61,15 @@ def _raise_if_failed(record, operation):
     return record
 
 
-def _bulk_insert(session, model, rows):
-    """Insert rows in one statement (timestamps filled in)."""
-    if not rows:
-        return
-    now = timeutils.utcnow()
-    session.execute(sa.insert(model), [
-        dict(row, created_at=now, updated_at=now) for row in rows])
-
-
 def _insert_group(session, values, share_type_ids):
     """Insert a group with its share types, holding every type it uses."""
     types_api.share_group_types.hold(session, values['share_group_type_id'])
     for type_id in share_type_ids:
         types_api.share_types.hold(session, type_id)
     db_api.create(Group, values, session=session)
-    _bulk_insert(session, models.ShareGroupShareType,
-                 [{'share_group_id': values['id'], 'share_type_id': type_id}
-                  for type_id in share_type_ids])
+    bulk.insert(session, models.ShareGroupShareType,
+                [{'share_group_id': values['id'], 'share_type_id': type_id}
+                 for type_id in share_type_ids])
 
 
 def _hold_group(group_id, expected, action, session):
@@ -104,10 +83,6 @@ class API(object):
 
     def __init__(self, registry=None, context=None):
         self.shares = share_api.API(registry, context)
-
-    @property
-    def context(self):
-        return self.shares.context
 
     # -- groups -------------------------------------------------------------
 
@@ -142,7 +117,8 @@ class API(object):
         """Create a share group, empty or from a group snapshot."""
         values = {'id': uuidutils.generate_uuid(),
                   'display_name': input_checks.display_name(name),
-                  'description': _description(description),
+                  'description': input_checks.display_name(
+                      description, what='description'),
                   'status': constants.STATUS_CREATING}
         if source_share_group_snapshot is not None:
             if share_group_type or share_types or backend:
@@ -225,8 +201,8 @@ class API(object):
                 'create a share group from it', 'Share group snapshot',
                 session=session)
             _insert_group(session, values, type_ids)
-            _bulk_insert(session, Share, shares)
-            _bulk_insert(session, Instance, instances)
+            bulk.insert(session, Share, shares)
+            bulk.insert(session, Instance, instances)
             for host, (size, type_id) in sorted(growth.items()):
                 placement.reserve_on(session, host, size, pools.get(host),
                                      specs[type_id])
@@ -247,10 +223,8 @@ class API(object):
         return records.group_record(records.find_group(ref))
 
     def list(self):
-        groups = db_api.query(Group, order_by=Group.created_at)
-        names = types_api.share_group_types.names_of(
-            {g.share_group_type_id for g in groups})
-        return [records.group_record(g, names=names) for g in groups]
+        return records.group_records(
+            db_api.query(Group, order_by=Group.created_at))
 
     def update(self, ref, name=None, description=None):
         """Rename a group or change its description."""
@@ -271,55 +245,44 @@ class API(object):
         its own delete would; all are claimed with the group, or none is.
         """
         group = records.find_group(ref)
-        if not force:
-            return self._delete_empty(group)
-        dependants = {}
-
-        def claim(session):
-            share_records.transition(
-                Group, group.id, constants.DELETABLE_STATUSES,
-                {'status': constants.STATUS_DELETING}, 'delete',
-                'Share group', session=session)
-            dependants['group_snapshot_ids'] = self._claim_group_snapshots(
-                group.id, session)
-            dependants['share_ids'] = self._claim_member_shares(group.id,
-                                                                session)
-            return dependants
-
+        claim = (self._claim_with_dependants if force else
+                 self._claim_empty)
         self._run(group_flows.delete_group_flow,
                   {'group_id': group.id, 'backend': group.backend},
                   {'share_group': group.id},
-                  'delete of share group %s' % group.id, claim)
+                  'delete of share group %s' % group.id,
+                  lambda session: claim(group.id, session))
         self._raise_if_kept(group.id)
 
-    def _delete_empty(self, group):
-        empty = [~sa.exists().where(Share.share_group_id == group.id),
+    def _claim_with_dependants(self, group_id, session):
+        share_records.transition(
+            Group, group_id, constants.DELETABLE_STATUSES,
+            {'status': constants.STATUS_DELETING}, 'delete', 'Share group',
+            session=session)
+        return {'group_snapshot_ids': self._claim_group_snapshots(
+                    group_id, session),
+                'share_ids': self._claim_member_shares(group_id, session)}
+
+    @staticmethod
+    def _claim_empty(group_id, session):
+        empty = [~sa.exists().where(Share.share_group_id == group_id),
                  ~sa.exists().where(GroupSnapshot.share_group_id ==
-                                    group.id)]
-
-        def claim(session):
-            try:
-                share_records.transition(
-                    Group, group.id, constants.DELETABLE_STATUSES,
-                    {'status': constants.STATUS_DELETING}, 'delete',
-                    'Share group', criteria=empty, session=session,
-                    conditions='no shares and no group snapshots')
-            except exception.ConditionNotMet:
-                raise exception.InvalidShareGroup(reason=(
-                    'share group %s has %d share(s) and %d group '
-                    'snapshot(s); delete them first, or use --force to '
-                    'delete them with it' % (
-                        group.id,
+                                    group_id)]
+        try:
+            share_records.transition(
+                Group, group_id, constants.DELETABLE_STATUSES,
+                {'status': constants.STATUS_DELETING}, 'delete',
+                'Share group', criteria=empty, session=session,
+                conditions='no shares and no group snapshots')
+        except exception.ConditionNotMet:
+            raise exception.InvalidShareGroup(reason=(
+                'share group %s has %d share(s) and %d group snapshot(s); '
+                'delete them first, or use --force to delete them with '
+                'it' % (group_id,
                         db_api.count(Share, session=session,
-                                     share_group_id=group.id),
+                                     share_group_id=group_id),
                         db_api.count(GroupSnapshot, session=session,
-                                     share_group_id=group.id))))
-
-        self._run(group_flows.delete_group_flow,
-                  {'group_id': group.id, 'backend': group.backend},
-                  {'share_group': group.id},
-                  'delete of share group %s' % group.id, claim)
-        self._raise_if_kept(group.id)
+                                     share_group_id=group_id))))
 
     @staticmethod
     def _claim_group_snapshots(group_id, session):
@@ -328,21 +291,17 @@ class API(object):
             GroupSnapshot.share_group_id == group_id)))
         if not ids:
             return []
-        claimed = session.execute(sa.update(GroupSnapshot).where(
+        claimed = bulk.update_where(
+            session, GroupSnapshot, {'status': constants.STATUS_DELETING},
             GroupSnapshot.id.in_(ids),
-            GroupSnapshot.status.in_(constants.DELETABLE_STATUSES)).values(
-            status=constants.STATUS_DELETING,
-            updated_at=timeutils.utcnow()).execution_options(
-            synchronize_session=False)).rowcount
+            GroupSnapshot.status.in_(constants.DELETABLE_STATUSES))
         if claimed != len(ids):
             raise exception.InvalidShareGroup(reason=(
                 'share group %s has a group snapshot being created or '
                 'deleted; try again when it is done' % group_id))
-        session.execute(sa.update(Member).where(
-            Member.share_group_snapshot_id.in_(ids)).values(
-            status=constants.STATUS_DELETING,
-            updated_at=timeutils.utcnow()).execution_options(
-            synchronize_session=False))
+        bulk.update_where(session, Member,
+                          {'status': constants.STATUS_DELETING},
+                          Member.share_group_snapshot_id.in_(ids))
         return ids
 
     @staticmethod
@@ -352,14 +311,12 @@ class API(object):
             Share.share_group_id == group_id).order_by(Share.id)))
         if not ids:
             return []
-        claimed = session.execute(sa.update(Instance).where(
+        claimed = bulk.update_where(
+            session, Instance, {'status': share_constants.STATUS_DELETING},
             Instance.share_id.in_(ids), Instance.active.is_(True),
             Instance.status.in_(share_constants.SHARE_DELETABLE_STATUSES),
             share_records.no_snapshots_criterion(),
-            share_records.no_rules_in_transition_criterion()).values(
-            status=share_constants.STATUS_DELETING,
-            updated_at=timeutils.utcnow()).execution_options(
-            synchronize_session=False)).rowcount
+            share_records.no_rules_in_transition_criterion())
         if claimed != len(ids):
             raise exception.InvalidShareGroup(reason=(
                 'not every share of share group %s can be deleted now: '
@@ -388,7 +345,8 @@ class API(object):
         values = {'id': uuidutils.generate_uuid(),
                   'share_group_id': group.id,
                   'display_name': input_checks.display_name(name),
-                  'description': _description(description),
+                  'description': input_checks.display_name(
+                      description, what='description'),
                   'status': constants.STATUS_CREATING}
 
         def claim(session):
@@ -409,7 +367,7 @@ class API(object):
                     'snapshot it; these are not: %s' % (
                         group.id, ', '.join(busy))))
             db_api.create(GroupSnapshot, values, session=session)
-            _bulk_insert(session, Member, [{
+            bulk.insert(session, Member, [{
                 'id': uuidutils.generate_uuid(),
                 'share_group_snapshot_id': values['id'],
                 'share_id': share_id, 'share_instance_id': instance_id,
@@ -464,11 +422,9 @@ class API(object):
                 GroupSnapshot, snapshot.id, constants.DELETABLE_STATUSES,
                 {'status': constants.STATUS_DELETING}, 'delete',
                 'Share group snapshot', session=session)
-            session.execute(sa.update(Member).where(
-                Member.share_group_snapshot_id == snapshot.id).values(
-                status=constants.STATUS_DELETING,
-                updated_at=timeutils.utcnow()).execution_options(
-                synchronize_session=False))
+            bulk.update_where(session, Member,
+                              {'status': constants.STATUS_DELETING},
+                              Member.share_group_snapshot_id == snapshot.id)
 
         self._run(snapshot_flows.delete_group_snapshot_flow,
                   {'group_snapshot_id': snapshot.id,

@@ -96,11 +96,35 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def group_record(group, share_type_ids_=None, names=None):
-    """What the CLI and Python callers see of a group."""
+def group_records(groups):
+    """``group_record`` of each group, its types read once for all."""
+    ids = [group.id for group in groups]
+    type_ids = {group_id: [] for group_id in ids}
+    for group_id, type_id in db_session.run(lambda s: s.execute(
+            sa.select(GroupShareType.share_group_id,
+                      GroupShareType.share_type_id).where(
+                GroupShareType.share_group_id.in_(ids)).order_by(
+                GroupShareType.share_type_id)).all()):
+        type_ids[group_id].append(type_id)
+    names = types_api.share_group_types.names_of(
+        {g.share_group_type_id for g in groups})
+    share_names = types_api.share_types.names_of(
+        {i for found in type_ids.values() for i in found})
+    return [group_record(group, type_ids[group.id], names, share_names)
+            for group in groups]
+
+
+def group_record(group, share_type_ids_=None, names=None,
+                 share_names=None):
+    """What the CLI and Python callers see of a group.
+
+    ``names`` and ``share_names``: ``{type id: name}`` of group types and
+    share types when the caller read them for many groups at once.
+    """
     if share_type_ids_ is None:
         share_type_ids_ = share_type_ids(group.id)
-    share_names = types_api.share_types.names_of(share_type_ids_)
+    if share_names is None:
+        share_names = types_api.share_types.names_of(share_type_ids_)
     return {
         'id': group.id,
         'name': group.display_name,

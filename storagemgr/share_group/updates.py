@@ -77,11 +77,9 @@ def _all(ids, status):
 
 def _values(checker, update, used, statuses, what):
     """The checked values of one update: used keys and provider_data."""
-    values, provider = checker.split_keys(update, used)
+    values = model_updates.known_keys(checker, update, used)
     if 'status' in values:
         checker.status(values['status'], statuses, what + ' status')
-    if provider:
-        values['provider_data'] = provider
     return values
 
 
@@ -90,31 +88,6 @@ def _group_update(checker, value):
     update = checker.dict_or_none(value, 'the model update')
     return _values(checker, update, _GROUP_KEYS,
                    constants.GROUP_DRIVER_STATUSES, 'model update')
-
-
-def _pair(checker, returned):
-    """``(model_update, entries)``; None stands for ``(None, None)``."""
-    if returned is None:
-        return None, None
-    checker.of_type(returned, (tuple, list), 'the return value')
-    if len(returned) != 2:
-        raise checker.fail('expected 2 values, got %d' % len(returned))
-    return returned
-
-
-def _entries(checker, value, known_ids, what):
-    """``{id: entry without id}`` of a list of dicts naming known ids."""
-    entries = checker.list_or_none(value, what)
-    by_id = {}
-    for index, entry in enumerate(entries or ()):
-        label = '%s[%d]' % (what, index)
-        checker.of_type(entry, dict, label)
-        entry_id = checker.required_key(entry, 'id', label)
-        if entry_id not in known_ids:
-            raise checker.fail('%s names %r, which is not one of the '
-                               'members it was given' % (label, entry_id))
-        by_id[entry_id] = {k: v for k, v in entry.items() if k != 'id'}
-    return by_id
 
 
 def _error_reported(checker, model, entries=None):
@@ -192,15 +165,15 @@ def apply_create_group_from_snapshot(driver, share_of_instance,
     share_ids = list(share_of_instance.values())
     if error is None:
         try:
-            model_value, entries_value = _pair(checker, returned)
+            model_value, entries_value = checker.values_tuple(returned, 2)
             model = _group_update(checker, model_value)
             entries = {
                 instance_id: _new_share_values(
                     checker, dict(entry), 'share_update_list entry %s' %
                     instance_id)
-                for instance_id, entry in _entries(
-                    checker, entries_value, set(share_of_instance),
-                    'share_update_list').items()}
+                for instance_id, entry in (checker.entries_by_id(
+                    entries_value, set(share_of_instance),
+                    'share_update_list') or {}).items()}
             error = _error_reported(checker, model)
         except exception.InvalidDriverReturn as e:
             error = e
@@ -249,12 +222,12 @@ def _member_values(checker, entry, label):
 
 
 def _read_snapshot_pair(checker, returned, member_ids, what):
-    model_value, entries_value = _pair(checker, returned)
+    model_value, entries_value = checker.values_tuple(returned, 2)
     model = _group_update(checker, model_value)
     entries = {member_id: _member_values(checker, dict(entry),
                                          '%s entry %s' % (what, member_id))
-               for member_id, entry in _entries(
-                   checker, entries_value, set(member_ids), what).items()}
+               for member_id, entry in (checker.entries_by_id(
+                   entries_value, set(member_ids), what) or {}).items()}
     return model, entries
 
 

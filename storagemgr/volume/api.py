@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from storagemgr.backend import process_registry
 from storagemgr.db import api as db_api
-from storagemgr.db.models import base as models_base
+from storagemgr.db import bulk
 from storagemgr.db.models import volume as models
 from storagemgr.db.models import volume_attachment as attachment_models
 from storagemgr import exception
@@ -175,10 +175,8 @@ def _hold_members(session, volumes, group):
     if not volumes:
         return
     criteria = _member_criteria(volumes, group)
-    held = session.execute(sa.update(models.Volume).where(criteria).values(
-        updated_at=models_base.utcnow()).execution_options(
-        synchronize_session=False)).rowcount
-    if held == len(volumes):
+    if bulk.update_where(session, models.Volume, {}, criteria) == \
+            len(volumes):
         return
     still = set(session.scalars(sa.select(models.Volume.id).where(
         criteria)))
@@ -188,14 +186,11 @@ def _hold_members(session, volumes, group):
 
 def _insert_member_snapshots(session, volumes, name, cgsnapshot_id):
     """The snapshot row of each member volume, in one INSERT."""
-    if not volumes:
-        return
-    now = models_base.utcnow()
-    session.execute(sa.insert(models.VolumeSnapshot), [
+    bulk.insert(session, models.VolumeSnapshot, [
         {'id': uuidutils.generate_uuid(), 'name': name,
          'volume_id': volume.id, 'size': volume.size,
-         'cgsnapshot_id': cgsnapshot_id, 'status': c.SNAPSHOT_CREATING,
-         'created_at': now, 'updated_at': now} for volume in volumes])
+         'cgsnapshot_id': cgsnapshot_id, 'status': c.SNAPSHOT_CREATING}
+        for volume in volumes])
 
 
 def _check_can_join(volume, group):
@@ -1080,12 +1075,11 @@ class API(object):
                 raise _Changed(cgsnapshot)
             # Every member at once: one that moved on leaves the count
             # short, and the whole transaction is rolled back.
-            if member_ids and session.execute(sa.update(snap).where(
+            if member_ids and bulk.update_where(
+                    session, snap, {'status': c.SNAPSHOT_DELETING},
                     snap.id.in_(member_ids),
-                    snap.status.in_(list(c.DELETABLE_STATUSES))).values(
-                    status=c.SNAPSHOT_DELETING,
-                    updated_at=models_base.utcnow()).execution_options(
-                    synchronize_session=False)).rowcount != len(member_ids):
+                    snap.status.in_(list(c.DELETABLE_STATUSES))) != \
+                    len(member_ids):
                 raise _Changed(cgsnapshot)
 
         try:

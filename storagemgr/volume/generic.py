@@ -21,14 +21,8 @@ from storagemgr.volume import constants as c
 LOG = logging.getLogger(__name__)
 
 
-def run_per_member(driver, func, members):
-    """``fanout.run_per_member`` capped by the backend's option.
-
-    :returns: ``[(member, result, error)]`` in the members' order.
-    """
-    return fanout.run_per_member(
-        func, members,
-        fanout.member_limit(getattr(driver, 'configuration', None)))
+# (driver, func, members) -> [(member, result, error)], members in order.
+run_per_member = fanout.run_for_driver
 
 
 def _entry(member, update, status):

@@ -63,17 +63,6 @@ def _describe(error):
     return '%s: %s' % (type(error).__name__, error)
 
 
-def _unpack(checker, returned, count):
-    """The driver's tuple, with None standing for a tuple of Nones."""
-    if returned is None:
-        return (None,) * count
-    checker.of_type(returned, (tuple, list), 'the return value')
-    if len(returned) != count:
-        raise checker.fail('expected %d values, got %d' % (
-            count, len(returned)))
-    return tuple(returned)
-
-
 def _check_values(checker, values, allowed_keys, statuses, what):
     """The row values of one update.
 
@@ -100,28 +89,18 @@ def _model_update(checker, value):
 
 def _entries(checker, value, member_ids, allowed_keys, statuses, what):
     """Validate an update list; return {member id: values} or None."""
-    entries = checker.list_or_none(value, what)
+    entries = checker.entries_by_id(value, member_ids, what)
     if entries is None:
         return None
-    by_id = {}
-    for index, entry in enumerate(entries):
-        label = '%s[%d]' % (what, index)
-        checker.of_type(entry, dict, label)
-        member_id = checker.required_key(entry, 'id', label)
-        if member_id not in member_ids:
-            raise checker.fail('%s names %r, which is not one of the '
-                               'members it was given' % (label, member_id))
-        values = dict(entry)
-        values.pop('id')
-        by_id[member_id] = _check_values(checker, values, allowed_keys,
-                                         statuses, label)
-    return by_id
+    return {member_id: _check_values(checker, values, allowed_keys,
+                                     statuses, '%s[%d]' % (what, index))
+            for index, (member_id, values) in enumerate(entries.items())}
 
 
 def _model_and_entries(checker, returned, member_ids, keys, statuses,
                        what):
     """Validate a ``(model_update, member updates)`` return."""
-    model_value, entries_value = _unpack(checker, returned, 2)
+    model_value, entries_value = checker.values_tuple(returned, 2)
     return (_model_update(checker, model_value),
             _entries(checker, entries_value, set(member_ids), keys,
                      statuses, what))
@@ -283,8 +262,8 @@ def apply_update_group_update(driver, add_ids, remove_ids, returned=None,
     volume_ids = list(add_ids) + list(remove_ids)
     if error is None:
         try:
-            model_value, add_value, remove_value = _unpack(checker,
-                                                           returned, 3)
+            model_value, add_value, remove_value = checker.values_tuple(
+                returned, 3)
             model = _model_update(checker, model_value)
             entries = _entries(checker, add_value, set(add_ids),
                                c.VOLUME_UPDATE_KEYS, c.VOLUME_STATUSES,

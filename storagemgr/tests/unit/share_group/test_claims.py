@@ -350,7 +350,7 @@ class RacesTestCase(GroupClaimsTestCase):
         transaction just before the members are inserted: what the
         database holds at that moment, on MySQL too.
         """
-        real = group_api._bulk_insert
+        real = group_api.bulk.insert
 
         def counting(session, model, rows):
             if model is Member and rows:
@@ -363,7 +363,7 @@ class RacesTestCase(GroupClaimsTestCase):
                 self.member_claims.append((share_ids, in_group))
             return real(session, model, rows)
 
-        patcher = mock.patch.object(group_api, '_bulk_insert', counting)
+        patcher = mock.patch.object(group_api.bulk, 'insert', counting)
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -394,7 +394,7 @@ class RacesTestCase(GroupClaimsTestCase):
     def test_snapshot_claimed_first_excludes_the_new_share(self):
         group, members = self.group_with_members(2)
         race = Race(self)
-        race.hold_first(group_api, '_bulk_insert',
+        race.hold_first(group_api.bulk, 'insert',
                         when=lambda session, model, rows: model is Member)
         race.run(lambda: self.groups.create_snapshot('g1', name='gs'),
                  lambda: self.make_member(group['id'], 'late'))
@@ -436,7 +436,7 @@ class RacesTestCase(GroupClaimsTestCase):
         _group, members = self.group_with_members(2)
         victim = members[0]['id']
         race = Race(self)
-        race.hold_first(group_api, '_bulk_insert',
+        race.hold_first(group_api.bulk, 'insert',
                         when=lambda session, model, rows: model is Member)
         race.run(lambda: self.groups.create_snapshot('g1', name='gs'),
                  lambda: self.api.delete(victim))
