@@ -9,6 +9,7 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 import testtools
 
+from storagemgr.backend import process_registry
 from storagemgr import common_setup
 from storagemgr import coordination
 from storagemgr.db import session as db_session
@@ -38,9 +39,12 @@ class TestCase(testtools.TestCase):
                    group='database')
         self.flags(backend_url='file://%s/locks' % self.state_path,
                    group='coordination')
+        # A backend registry another test left behind holds its drivers.
+        process_registry.use_registry(None)
         self.addCleanup(self._reset_process_state)
 
     def _reset_process_state(self):
+        process_registry.use_registry(None)
         coordination.stop()
         persistence.reset()
         db_session.dispose_all()

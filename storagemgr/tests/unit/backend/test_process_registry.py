@@ -15,7 +15,6 @@ class ProcessRegistryTestCase(base.TestCase):
         self.write_config('[DEFAULT]\nenabled_backends = s1\n'
                           '[s1]\nshare_driver = %sRecordingShareDriver\n'
                           % _PKG)
-        self.addCleanup(process_registry.use_registry, None)
 
     def test_built_from_configuration_when_none_was_given(self):
         process_registry.use_registry(None)

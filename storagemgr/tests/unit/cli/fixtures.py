@@ -4,7 +4,6 @@ import io
 import json
 from unittest import mock
 
-from storagemgr.backend import process_registry
 from storagemgr.cli import app
 from storagemgr.tests import base
 
@@ -30,7 +29,6 @@ class CLITestCase(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.addCleanup(process_registry.use_registry, None)
         self.conf_path = self.write_config(
             '[DEFAULT]\nstate_path = @STATE@\nenabled_backends = %s\n'
             '[database]\nconnection = sqlite:///@STATE@/test.sqlite\n%s' % (

@@ -11,7 +11,6 @@ import datetime
 import sqlalchemy as sa
 import testscenarios
 
-from storagemgr.backend import process_registry
 from storagemgr.db import migration
 from storagemgr.db import session as db_session
 from storagemgr.flows import engine as flow_engine
@@ -159,4 +158,3 @@ class UnfinishedFlowAcrossUpgradeTestCase(base.TestCase):
         self.assertEqual({S2, S3},
                          {s.id for s, _i in records.list_shares()})
         self.assertEqual([], records.list_rules(S1))
-        self.addCleanup(process_registry.use_registry, None)

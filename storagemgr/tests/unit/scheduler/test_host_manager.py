@@ -66,8 +66,6 @@ class HostManagerTestCase(base.TestCase):
     def setUp(self):
         super().setUp()
         self.write_config(CONFIG)
-        self.addCleanup(process_registry.use_registry, None)
-        process_registry.use_registry(None)
         self.registry = process_registry.get_registry()
         self.clock = Clock()
         self.manager = host_manager.HostManager(self.registry, 'share',
@@ -150,8 +148,6 @@ class PlacementTestCase(base.TestCase):
     def setUp(self):
         super().setUp()
         self.write_config(CONFIG)
-        self.addCleanup(process_registry.use_registry, None)
-        process_registry.use_registry(None)
         self.spec = {'size': 10, 'resource_type': {'name': None,
                                                    'extra_specs': {}}}
 
@@ -205,7 +201,6 @@ class ReconcileTaskTestCase(base.TestCase):
         from storagemgr.db import session as db_session
         from storagemgr.service import backend_tasks
         self.write_config(CONFIG)
-        self.addCleanup(process_registry.use_registry, None)
         process_registry.use_registry(None)
         mine, theirs = 'test-host@b1#b1', 'other-host@b1#b1'
         capacity.allocated('share', [mine, theirs])

@@ -33,8 +33,6 @@ class ShareTestCase(base.TestCase):
             '[backend_defaults]\ndriver_setup_retries = 0\n'
             '[%s]\nshare_driver = fake\n%s' % (BACKEND, BACKEND,
                                                self.extra_config))
-        self.addCleanup(process_registry.use_registry, None)
-        process_registry.use_registry(None)
         self.api = share_api.API()
 
     @property

@@ -1,6 +1,5 @@
 """Helpers for volume tests: a registry with one fake backend."""
 
-from storagemgr.backend import process_registry
 from storagemgr.backend import registry as backend_registry
 from storagemgr.tests import base
 from storagemgr.volume import api as volume_api
@@ -13,7 +12,6 @@ def make_api(test, driver='fake', extra=''):
     test.flags(state_path=test.state_path)
     registry = backend_registry.BackendRegistry()
     api = volume_api.API(registry)
-    test.addCleanup(process_registry.use_registry, None)
     return api, registry.get('b1', kind='volume').driver
 
 

@@ -9,7 +9,6 @@ from unittest import mock
 
 import ddt
 
-from storagemgr.backend import process_registry
 from storagemgr.backend import registry as backend_registry
 from storagemgr.db import api as db_api
 from storagemgr.db.models import pool_usage
@@ -41,7 +40,6 @@ class SchedulingTestCase(base.TestCase):
         self.flags(state_path=self.state_path)
         self.registry = backend_registry.BackendRegistry()
         self.api = volume_api.API(self.registry)
-        self.addCleanup(process_registry.use_registry, None)
         self.b1 = self.registry.get('b1', kind='volume').driver
         types_api.volume_types.create('small', {'volume_backend_name': 'b1'})
 
