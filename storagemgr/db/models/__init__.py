@@ -17,6 +17,7 @@ _AREA_MODULES = (
     'storagemgr.db.models.pool_usage',
     'storagemgr.db.models.types',
     'storagemgr.db.models.share_group',
+    'storagemgr.db.models.share_migration',
 )
 
 
