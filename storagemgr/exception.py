@@ -246,6 +246,14 @@ class ShareBackendException(StorageManagerException):
     msg_fmt = _("Share backend error: %(msg)s")
 
 
+class ShareMigrationFailed(StorageManagerException):
+    msg_fmt = _("Share migration failed: %(reason)s")
+
+
+class ShareMigrationCancelled(StorageManagerException):
+    msg_fmt = _("The migration of share %(share_id)s was cancelled.")
+
+
 class NetworkBadConfigurationException(StorageManagerException):
     msg_fmt = _("Bad network configuration: %(reason)s")
 

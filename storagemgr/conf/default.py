@@ -49,6 +49,21 @@ core_opts = [
                default=60, min=1,
                help=_('Seconds between two runs of the manager\'s periodic '
                       'loop. Each periodic task also has its own spacing.')),
+    cfg.IntOpt('migration_driver_continue_interval',
+               default=60, min=1,
+               help=_('Seconds between two migration_continue polls, by '
+                      'the manager, of a driver-assisted migration\'s '
+                      'first phase.')),
+    cfg.FloatOpt('migration_wait_poll_interval',
+                 default=1.0, min=0.05,
+                 help=_('Seconds between two migration_continue polls while '
+                        '"share migration start --wait" waits for the first '
+                        'phase to end.')),
+    cfg.IntOpt('migration_cancel_timeout',
+               default=60, min=0,
+               help=_('Seconds "share migration cancel" waits for a copy '
+                      'running in another process to stop and undo '
+                      'itself.')),
     cfg.StrOpt('storage_availability_zone',
                default='nova',
                help=_('Availability zone of this host\'s backends, for the '

@@ -7,6 +7,9 @@
   ``get_share_status``. ``available`` (with export locations) and
   ``error`` settle the share; a driver exception, of any class, or a
   malformed answer puts it in ``error``.
+* ``poll_share_migrations`` (every ``migration_driver_continue_interval``):
+  one ``migration_continue`` of each driver-assisted migration in its
+  first phase (see ``storagemgr.share_migration.api.API.poll``).
 """
 
 from oslo_config import cfg
@@ -37,6 +40,13 @@ def ensure_shares_at_start(manager):
 @periodic.periodic_task(spacing=lambda: CONF.periodic_interval, order=20)
 def poll_shares_creating_from_snapshot(manager):
     poll_creating_from_snapshot(manager.registry, manager.context)
+
+
+@periodic.periodic_task(
+    spacing=lambda: CONF.migration_driver_continue_interval, order=30)
+def poll_share_migrations(manager):
+    from storagemgr.share_migration import api as migration_api
+    migration_api.API(context=manager.context).poll()
 
 
 def poll_creating_from_snapshot(registry, context):

@@ -71,3 +71,16 @@ def require(share_id, session=None):
         raise exception.NotFound(
             'share %s has never been migrated' % share_id)
     return row
+
+
+def walk(share_id, path, session=None):
+    """Advance through ``path`` from wherever the share is on it.
+
+    A resumed task runs again from its start: the states it already
+    reached are not taken twice (``advance`` would refuse them); the ones
+    after are, each with its own conditional update.
+    """
+    current = task_state(share_id, session=session)
+    start = path.index(current) + 1 if current in path else 0
+    for state in path[start:]:
+        advance(share_id, state, session=session)
