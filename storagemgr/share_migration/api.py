@@ -155,7 +155,8 @@ class API(object):
                 flags, id=migration_id, share_id=share.id,
                 source_instance_id=instance.id,
                 destination_instance_id=destination.id,
-                destination_host=pool.host, new_share_type_id=new_type_id),
+                source_host=instance.host, destination_host=pool.host,
+                new_share_type_id=new_type_id),
                 session=session)
 
         with self._watching(share.id, progress):
@@ -305,10 +306,9 @@ class API(object):
                         'updated_at') + _FLAG_NAMES:
                 record[key] = None
             return record
-        source = db_api.get_by(Instance, id=migration.source_instance_id)
         record.update(
             method=migration.method,
-            source_host=source.host if source is not None else None,
+            source_host=migration.source_host,
             destination_host=migration.destination_host,
             bytes_copied=migration.bytes_copied,
             bytes_total=migration.bytes_total,

@@ -25,6 +25,8 @@ class ShareMigration(base.Base, base.IdMixin, base.TimestampMixin):
         sa.String(36), nullable=False)
     destination_instance_id: orm.Mapped[str] = orm.mapped_column(
         sa.String(36), nullable=False)
+    source_host: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), nullable=False)
     destination_host: orm.Mapped[str] = orm.mapped_column(
         sa.String(255), nullable=False)
     # 'driver' or 'host'; None until phase 1 chose.

@@ -225,6 +225,7 @@ class FakeShareDriver(fake_moves.FakeMovesMixin, driver.ShareDriver):
     def delete_share(self, context, share, share_server=None):
         self.shares.pop(share['id'], None)
         self._polls.pop(share['id'], None)
+        self.forget_data(share['id'])
 
     @faultable
     def ensure_share(self, context, share, share_server=None):

@@ -3,12 +3,21 @@
 Replicas and migrations are records in the driver's dicts; a migration's
 first phase takes ``fake_migration_steps`` calls to ``migration_continue``.
 Each method goes through the same delays and faults as the rest of the
-fake driver.
+fake driver. For host-assisted migration a fake share has a real
+directory (``connection_get_info``'s ``local_path``), so the data copy
+service has files to copy.
 """
 
 import copy
+import os
+import shutil
 
+from oslo_config import cfg
+from oslo_utils import uuidutils
+
+from storagemgr.backend import process_registry
 from storagemgr import exception
+from storagemgr import hosts
 from storagemgr.share.drivers.fake_faults import faultable
 
 ACTIVE = 'active'
@@ -132,23 +141,37 @@ class FakeMovesMixin(object):
         steps = self._config('fake_migration_steps', 2)
         return {'total_progress': 100 * migration['done_steps'] // steps}
 
+    def _destination_driver(self, destination_share):
+        """The fake driver of the destination's backend (this process's).
+
+        Each backend has its own fake driver; a completed migration hands
+        the share's records over to the destination's, as a real backend
+        would now serve it there.
+        """
+        backend = hosts.backend_of(destination_share['host'])
+        if backend == self.backend_name:
+            return self
+        return process_registry.driver_for(backend, 'share')
+
     @faultable
     def migration_complete(self, context, source_share, destination_share,
                            source_snapshots, snapshot_mappings,
                            share_server=None, destination_share_server=None):
+        target = self._destination_driver(destination_share)
         self.migrations.pop(source_share['id'], None)
         record = self.shares.pop(source_share['id'], None)
         if record is not None:
-            self.shares[destination_share['id']] = record
+            target.shares[destination_share['id']] = record
         snapshot_updates = {}
         for source_id, destination in (snapshot_mappings or {}).items():
             snapshot = self.snapshots.pop(source_id, None)
             if snapshot is not None:
                 snapshot['share_id'] = destination_share['id']
-                self.snapshots[destination['id']] = snapshot
+                target.snapshots[destination['id']] = snapshot
             snapshot_updates[destination['id']] = {
                 'provider_location': 'fake-snapshot-%s' % destination['id']}
-        return {'export_locations': self._locations(destination_share['id']),
+        return {'export_locations': target._locations(
+                    destination_share['id']),
                 'snapshot_updates': snapshot_updates}
 
     @faultable
@@ -156,3 +179,33 @@ class FakeMovesMixin(object):
                          source_snapshots, snapshot_mappings,
                          share_server=None, destination_share_server=None):
         self.migrations.pop(source_share['id'], None)
+
+    # -- host-assisted migration support ----------------------------------
+
+    def data_path(self, share_id):
+        """Where a fake share keeps real files, for the data copy service.
+
+        Under ``$state_path/fake_data/<backend>/``; made on first use.
+        """
+        if not uuidutils.is_uuid_like(share_id):
+            raise exception.InvalidShare(
+                reason='%r is not a share instance id' % (share_id,))
+        path = os.path.join(cfg.CONF.state_path, 'fake_data',
+                            self.backend_name, share_id)
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def forget_data(self, share_id):
+        if uuidutils.is_uuid_like(share_id):
+            shutil.rmtree(os.path.join(cfg.CONF.state_path, 'fake_data',
+                                       self.backend_name, share_id),
+                          ignore_errors=True)
+
+    @faultable
+    def connection_get_info(self, context, share, share_server=None):
+        self._share(share['id'])
+        return {'mount': 'mount -t nfs %s %%(path)s' % (
+                    self._locations(share['id'])[0]['path']),
+                'unmount': 'umount %(path)s',
+                'access_mapping': {'ip': ['nfs', 'cifs']},
+                'local_path': self.data_path(share['id'])}

@@ -23,6 +23,7 @@ def upgrade():
         sa.Column('source_instance_id', sa.String(36), nullable=False),
         sa.Column('destination_instance_id', sa.String(36),
                   nullable=False),
+        sa.Column('source_host', sa.String(255), nullable=False),
         sa.Column('destination_host', sa.String(255), nullable=False),
         sa.Column('method', sa.String(16), nullable=True),
         sa.Column('writable', sa.Boolean, nullable=False),
