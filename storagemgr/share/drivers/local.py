@@ -16,6 +16,8 @@ A reference driver that does real work:
   which every operation here that changes a member's files or existence
   takes too; the copies are not one atomic moment (the driver cannot pause
   writers on the host), so ``consistent_snapshot_support`` is None.
+* a share migrates to another local backend on the same filesystem by a
+  rename when the migration completes (``local_migration``).
 
 Every step can run again after a crash: creating what exists with the same
 id succeeds, deleting what is gone succeeds.
@@ -35,6 +37,7 @@ from storagemgr.share import driver
 from storagemgr.share.drivers import local_exports as exports
 from storagemgr.share.drivers import local_files as files
 from storagemgr.share.drivers import local_groups as groups
+from storagemgr.share.drivers import local_migration as migration
 from storagemgr.share.drivers import local_state as state
 
 LOG = logging.getLogger(__name__)
@@ -81,7 +84,7 @@ def _share_proto(share):
 
 
 class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
-                       driver.ShareDriver):
+                       migration.LocalMigrationMixin, driver.ShareDriver):
     """Shares as directories under ``local_share_root``."""
 
     def __init__(self, *args, **kwargs):
