@@ -205,11 +205,15 @@ class LocalMigrationMixin(object):
                 raise LocalMigrationFailed(share_id=share_id, reason=_(
                     'the snapshots given are not the ones the migration '
                     'started with'))
-            destination = self._migration_destination(
-                context, source_share, destination_share)
+            destination = self._recorded_destination(
+                context, source_share, destination_share, migration)
             resumed = migration.get('phase') == COMPLETING
             if not resumed:
-                migration = self._mark_completing(share_id, migration)
+                try:
+                    migration = self._mark_completing(share_id, migration)
+                except (OSError, ValueError) as e:
+                    raise LocalMigrationFailed(share_id=share_id, reason=_(
+                        'its state record could not be written: %s') % e)
             moved = []  # (source, target) of each move now in place
             try:
                 return self._complete(share_id, destination_share,
@@ -238,8 +242,8 @@ class LocalMigrationMixin(object):
                 LOG.info('Share %s has no migration to cancel.', share_id)
                 return
             if migration.get('phase') == COMPLETING:
-                destination = self._migration_destination(
-                    context, source_share, destination_share)
+                destination = self._recorded_destination(
+                    context, source_share, destination_share, migration)
                 error = self._undo(share_id, migration, destination)
                 if error:
                     raise LocalMigrationFailed(share_id=share_id, reason=_(
@@ -305,6 +309,18 @@ class LocalMigrationMixin(object):
         for path in (destination.root, destination._snapshot_root,
                      self._snapshot_root):
             self._check_same_device(source_share, destination, path)
+        return destination
+
+    def _recorded_destination(self, context, source_share,
+                              destination_share, migration):
+        """The destination driver, the backend the migration started to."""
+        destination = self._migration_destination(context, source_share,
+                                                  destination_share)
+        if destination.backend_name != migration['destination_backend']:
+            raise LocalMigrationFailed(share_id=source_share['id'], reason=_(
+                'its migration was started to backend %(started)s, not '
+                '%(given)s') % {'started': migration['destination_backend'],
+                                'given': destination.backend_name})
         return destination
 
     def _check_same_device(self, source_share, destination, path):

@@ -260,6 +260,21 @@ class LocalMigrationTestCase(base.TestCase):
         self.assertFalse(os.path.exists(new_path))
         self.assertEqual({}, self.dst.store.list(state.SHARES))
 
+    def test_move_within_one_backend(self):
+        # A retype on the same backend: the share gets its new id there.
+        self.snapshot('snap1')
+        before = _tree(self.source_path)
+        mappings = {'snap1': {'id': 'dsnap1'}}
+        self.destination = _share('d1')
+        self.assertEqual(COMPATIBLE, self.src.migration_check_compatibility(
+            self.context, self.share, self.destination))
+        self.start(mappings)
+        self.call('complete', mappings)
+        self.assertEqual(before, _tree(os.path.join(self.src.root, 'd1')))
+        self.assertEqual(['d1'], list(self.src.store.list(state.SHARES)))
+        self.assertEqual(['dsnap1'],
+                         list(self.src.store.list(state.SNAPSHOTS)))
+
     def test_complete_without_start_refused(self):
         e = self.assertRaises(local_migration.LocalMigrationFailed,
                               self.call, 'complete')
@@ -274,6 +289,11 @@ class LocalMigrationTestCase(base.TestCase):
                           _share('d2', 'test-host@b2#b2'))
         self.assertRaises(local_migration.LocalMigrationFailed,
                           self.call, 'complete', {'snap1': {'id': 'other'}})
+        e = self.assertRaises(local_migration.LocalMigrationFailed,
+                              self.call, 'complete',
+                              {'snap1': {'id': 'dsnap1'}},
+                              _share('d1', 'test-host@b1#b1'))
+        self.assertIn('started to backend b2, not b1', str(e))
         self.assertTrue(os.path.isdir(self.source_path))
 
     # -- failures and cancel ---------------------------------------------
