@@ -9,6 +9,7 @@ from oslo_config import cfg
 
 from storagemgr.conf import backend
 from storagemgr.conf import coordination
+from storagemgr.conf import data
 from storagemgr.conf import database
 from storagemgr.conf import default
 from storagemgr.conf import message
@@ -21,6 +22,7 @@ def register_opts(conf):
     database.register_opts(conf)
     backend.register_opts(conf)
     coordination.register_opts(conf)
+    data.register_opts(conf)
     message.register_opts(conf)
 
 

@@ -9,6 +9,7 @@ import itertools
 
 from storagemgr.conf import backend
 from storagemgr.conf import coordination
+from storagemgr.conf import data
 from storagemgr.conf import database
 from storagemgr.conf import default
 from storagemgr.conf import message
@@ -64,6 +65,7 @@ def list_opts():
             default.list_opts(),
             database.list_opts(),
             coordination.list_opts(),
+            data.list_opts(),
             message.list_opts(),
             [(backend_group[0], backend_all)],
             _area_opts())

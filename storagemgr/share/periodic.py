@@ -25,6 +25,7 @@ from storagemgr.share import driver_views
 from storagemgr.share import ensure
 from storagemgr.share import model_updates
 from storagemgr.share import records
+from storagemgr.share_migration import api as migration_api
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
@@ -45,7 +46,6 @@ def poll_shares_creating_from_snapshot(manager):
 @periodic.periodic_task(
     spacing=lambda: CONF.migration_driver_continue_interval, order=30)
 def poll_share_migrations(manager):
-    from storagemgr.share_migration import api as migration_api
     migration_api.API(context=manager.context).poll()
 
 

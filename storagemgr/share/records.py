@@ -189,6 +189,7 @@ def share_record(share, instance, type_names=None):
         'backend': instance.backend,
         'host': instance.host,
         'status': instance.status,
+        'task_state': share.task_state,
         'progress': instance.progress,
         'export_locations': driver_views.export_locations(
             instance.export_locations),

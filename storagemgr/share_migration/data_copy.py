@@ -7,7 +7,6 @@ migration show``), at most once a second; a cancel is noticed by reading
 the share's task state, at most twice a second.
 """
 
-import os
 import threading
 import time
 
@@ -29,7 +28,7 @@ _CANCEL_CHECK_EVERY = 0.5
 
 
 def journal_dir():
-    return os.path.join(CONF.state_path, 'data_copies')
+    return CONF.data.copy_journal_dir
 
 
 class _Throttled(object):
