@@ -45,7 +45,7 @@ class MigrationTestCase(base.TestCase):
         return process_registry.driver_for(backend, 'share')
 
     def make_share(self, name='s1', size=1):
-        return self.api.create('NFS', size, name=name)
+        return self.api.create('NFS', size, name=name, backend=SOURCE)
 
     def allow(self, share_id, access_to='10.0.0.1', level='rw'):
         return self.api.allow_access(share_id, 'ip', access_to, level)
