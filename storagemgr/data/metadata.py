@@ -43,7 +43,7 @@ class Applier(object):
             if key in self._warned:
                 return
             self._warned.add(key)
-        LOG.warning(msg, args)
+        LOG.warning(msg, *args)
 
     def apply_fd(self, src_fd, dst_fd, st, relpath, with_times=True):
         """Regular files and directories: everything through descriptors.
@@ -89,7 +89,7 @@ class Applier(object):
                 raise
             self._warn_once(('chown',), 'Not running as root: copied '
                             'files belong to this user, not to their '
-                            'owners at the source (first: %s).', relpath)
+                            'owners at the source (first: %s).', (relpath,))
 
     def copy_xattrs(self, src, dst, relpath, follow_symlinks=True):
         try:
