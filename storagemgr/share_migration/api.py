@@ -290,6 +290,12 @@ class API(object):
                       final_state=constants.ERROR)
         except exception.InvalidState:
             return  # a cancel or another poller moved it on
+        except Exception as e:
+            # The share is in migration_error on its source either way;
+            # one share's failed clean-up must not stop the poll.
+            LOG.error('Cleaning up after the failed migration of share '
+                      '%(share)s failed too: %(e)s', {'share': share_id,
+                                                      'e': e})
         message_api.record(message_api.SHARE, share_id, 'migrate', detail)
 
     # -- show ---------------------------------------------------------------

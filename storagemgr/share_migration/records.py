@@ -81,6 +81,10 @@ def walk(share_id, path, session=None):
     after are, each with its own conditional update.
     """
     current = task_state(share_id, session=session)
+    if current == constants.CANCEL_IN_PROGRESS:
+        # A cancel came in between two steps: stop here, the flow's
+        # revert undoes phase 1 and ends in migration_cancelled.
+        raise exception.ShareMigrationCancelled(share_id=share_id)
     start = path.index(current) + 1 if current in path else 0
     for state in path[start:]:
         advance(share_id, state, session=session)

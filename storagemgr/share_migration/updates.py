@@ -186,6 +186,10 @@ def unwind(share_id, migration_id, final_state, detail=None,
             session=session)
         reason = detail or (message_api.reason(flow_failures=failures)
                             if failures else None)
+        if reason and migration.detail and share.task_state == final_state:
+            # An abort recorded why it failed; this is its clean-up's.
+            reason = '%s; cleaning up failed too: %s' % (
+                migration.detail, reason)
         if reason:
             records.update(migration_id, {'detail': reason},
                            session=session)
