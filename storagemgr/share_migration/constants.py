@@ -74,6 +74,12 @@ TRANSITIONS = {
             COMPLETING, CANCEL_IN_PROGRESS),
 }
 
+# Phase 1's states in order, per method (records.walk_to follows them).
+DRIVER_PHASE1 = (STARTING, DRIVER_STARTING, DRIVER_IN_PROGRESS,
+                 DRIVER_PHASE1_DONE)
+HOST_PHASE1 = (STARTING, IN_PROGRESS, COPY_STARTING, COPY_IN_PROGRESS,
+               COPY_COMPLETING, COPY_COMPLETED)
+
 # The total_progress of a state with nothing to ask (as the reference
 # reports it): nothing moved yet, or everything that will.
 PROGRESS_ZERO = (STARTING, IN_PROGRESS, DRIVER_STARTING, COPY_STARTING)

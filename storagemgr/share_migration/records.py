@@ -73,18 +73,27 @@ def require(share_id, session=None):
     return row
 
 
-def walk(share_id, path, session=None):
-    """Advance through ``path`` from wherever the share is on it.
+def walk_to(share_id, path, target, session=None):
+    """Advance along ``path`` (a phase's states, in order) to ``target``.
 
-    A resumed task runs again from its start: the states it already
-    reached are not taken twice (``advance`` would refuse them); the ones
-    after are, each with its own conditional update.
+    A resumed task runs again from its start: the states the share
+    already reached (up to ``target`` or past it) are not taken twice,
+    which ``advance`` would refuse; the ones between are, each with its
+    own conditional update.
+
+    :raises ShareMigrationCancelled: a cancel came in between two steps
+        (the flow's revert undoes phase 1 and ends in
+        ``migration_cancelled``).
+    :raises InvalidState: the share is not on ``path`` at all.
     """
     current = task_state(share_id, session=session)
     if current == constants.CANCEL_IN_PROGRESS:
-        # A cancel came in between two steps: stop here, the flow's
-        # revert undoes phase 1 and ends in migration_cancelled.
         raise exception.ShareMigrationCancelled(share_id=share_id)
-    start = path.index(current) + 1 if current in path else 0
-    for state in path[start:]:
+    if current not in path:
+        raise exception.InvalidState(
+            resource='Share', id=share_id,
+            status='task state %s' % current,
+            action='move its migration to %s' % target,
+            expected=' or '.join(str(s) for s in path))
+    for state in path[path.index(current) + 1:path.index(target) + 1]:
         advance(share_id, state, session=session)

@@ -130,11 +130,13 @@ class PrepareDestination(MigrationTask):
     def execute(self, share_id, migration_id, method):
         sides = base.sides(migration_id)
         if method == constants.METHOD_DRIVER:
-            records.walk(share_id, [constants.DRIVER_STARTING])
+            records.walk_to(share_id, constants.DRIVER_PHASE1,
+                            constants.DRIVER_STARTING)
             if sides.migration.preserve_snapshots:
                 updates.map_snapshots(migration_id)
         else:
-            records.walk(share_id, [constants.IN_PROGRESS])
+            records.walk_to(share_id, constants.HOST_PHASE1,
+                            constants.IN_PROGRESS)
             if not sides.destination.export_locations:
                 driver = self.driver(sides.destination.backend)
                 locations = driver.create_share(
@@ -190,16 +192,18 @@ class RunPhase1(MigrationTask):
         poll_once(driver, self.context, share_id, sides)
 
     def _copy(self, share_id, sides):
-        records.walk(share_id, [constants.COPY_STARTING])
+        records.walk_to(share_id, constants.HOST_PHASE1,
+                        constants.COPY_STARTING)
         source_info = self.driver(sides.source.backend).connection_get_info(
             self.context, sides.source_view, share_server=None)
         destination_info = self.driver(
             sides.destination.backend).connection_get_info(
             self.context, sides.destination_view, share_server=None)
-        records.walk(share_id, [constants.COPY_IN_PROGRESS])
+        records.walk_to(share_id, constants.HOST_PHASE1,
+                        constants.COPY_IN_PROGRESS)
         data_copy.copy(sides, source_info, destination_info)
-        records.walk(share_id, [constants.COPY_COMPLETING,
-                                constants.COPY_COMPLETED])
+        records.walk_to(share_id, constants.HOST_PHASE1,
+                        constants.COPY_COMPLETED)
 
     def revert(self, share_id, migration_id, method, **kwargs):
         if method == constants.METHOD_DRIVER:

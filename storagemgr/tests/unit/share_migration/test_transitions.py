@@ -156,11 +156,32 @@ class AdvanceTestCase(base.base.TestCase):
 
     def test_walk_resumes_past_states_reached(self):
         self.put(c.COPY_COMPLETING)
-        records.walk(self.share_id, [c.COPY_IN_PROGRESS, c.COPY_COMPLETING,
-                                     c.COPY_COMPLETED])
+        records.walk_to(self.share_id, c.HOST_PHASE1, c.COPY_COMPLETED)
         self.assertEqual(c.COPY_COMPLETED, self.row().task_state)
 
-    def test_walk_from_off_the_path_takes_each_step(self):
-        self.put(c.COPY_STARTING)
-        records.walk(self.share_id, [c.COPY_IN_PROGRESS, c.COPY_COMPLETING])
-        self.assertEqual(c.COPY_COMPLETING, self.row().task_state)
+    def test_walk_takes_each_step_to_its_target(self):
+        self.put(c.IN_PROGRESS)
+        records.walk_to(self.share_id, c.HOST_PHASE1, c.COPY_IN_PROGRESS)
+        self.assertEqual(c.COPY_IN_PROGRESS, self.row().task_state)
+
+    def test_walk_resumed_past_its_target_changes_nothing(self):
+        # A copy killed in data_copying_in_progress: its resumed task
+        # walks to data_copying_starting first.
+        self.put(c.COPY_IN_PROGRESS)
+        before = self.row()
+        records.walk_to(self.share_id, c.HOST_PHASE1, c.COPY_STARTING)
+        self.assertEqual(before.updated_at, self.row().updated_at)
+        self.assertEqual(c.COPY_IN_PROGRESS, self.row().task_state)
+
+    def test_walk_stops_at_a_cancel(self):
+        self.put(c.CANCEL_IN_PROGRESS)
+        self.assertRaises(exception.ShareMigrationCancelled,
+                          records.walk_to, self.share_id, c.HOST_PHASE1,
+                          c.COPY_IN_PROGRESS)
+        self.assertEqual(c.CANCEL_IN_PROGRESS, self.row().task_state)
+
+    def test_walk_refuses_a_share_off_the_path(self):
+        self.put(c.DRIVER_IN_PROGRESS)
+        self.assertRaises(exception.InvalidState, records.walk_to,
+                          self.share_id, c.HOST_PHASE1, c.COPY_STARTING)
+        self.assertEqual(c.DRIVER_IN_PROGRESS, self.row().task_state)
