@@ -30,6 +30,7 @@ import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share as models
+from storagemgr.db.models import share_migration as migration_models
 from storagemgr.db import session as db_session
 from storagemgr.driver_returns import ReturnChecker
 from storagemgr.scheduler import capacity
@@ -521,8 +522,9 @@ def forget_share(share_id, keep_private_data=False):
     """Delete a share's rows, in one transaction.
 
     Its access rules and their per-instance states, its instances, the
-    share; and, unless ``keep_private_data`` (an abandoned share), what
-    drivers stored about its instances.
+    record of its migrations, the share; and, unless
+    ``keep_private_data`` (an abandoned share), what drivers stored about
+    its instances.
     """
     instances = models.ShareInstance
     with db_session.session_scope() as session:
@@ -541,6 +543,8 @@ def forget_share(share_id, keep_private_data=False):
             models.ShareAccessRule.share_id == share_id))
         session.execute(sa.delete(instances).where(
             instances.share_id == share_id))
+        session.execute(sa.delete(migration_models.ShareMigration).where(
+            migration_models.ShareMigration.share_id == share_id))
         db_api.delete(models.Share, share_id, session=session)
         if not keep_private_data:
             private_storage.delete_entities(instance_ids + [share_id],
