@@ -121,8 +121,9 @@ class API(object):
         pool = self._destination_pool(share, destination_host, kind)
         if pool.host == instance.host and kind['id'] == share.share_type_id:
             raise exception.InvalidInput(
-                reason='share %s is already on %s with share type %s' % (
-                    share.id, pool.host, kind['name']))
+                reason='share %s is already on %s%s' % (
+                    share.id, pool.host, ' with share type %s' % kind['name']
+                    if kind['name'] else ''))
         process_registry.get_backend(pool.backend, 'share', self.context)
         migration_id = uuidutils.generate_uuid()
         flags = {'writable': bool(writable),
