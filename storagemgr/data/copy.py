@@ -51,7 +51,6 @@ import time
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from storagemgr.conf import data as data_conf
 from storagemgr.data import errors
 from storagemgr.data import journal as journal_mod
 from storagemgr.data import metadata
@@ -61,7 +60,6 @@ from storagemgr.data import walk
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
-data_conf.register_opts(CONF)
 
 # Names importers use.
 DataCopyFailed = errors.DataCopyFailed

@@ -22,12 +22,10 @@ from oslo_concurrency import processutils
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from storagemgr.conf import data as data_conf
 from storagemgr.data import errors
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
-data_conf.register_opts(CONF)
 
 PATH = '%(path)s'
 OPTIONS = '%(options)s'

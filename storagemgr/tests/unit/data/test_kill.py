@@ -22,6 +22,7 @@ STOP_AFTER = 120
 CHILD = r'''
 import os, sys, time
 from oslo_config import cfg
+from storagemgr import conf  # registers the options, as the CLI does
 from storagemgr.data import copy
 cfg.CONF([], project='storagemgr')
 src, dst, journals, marker, stop_after = sys.argv[1:6]
