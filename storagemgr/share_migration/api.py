@@ -76,16 +76,18 @@ class API(object):
             raise exception.InvalidInput(
                 reason='destination %r must be host@backend#pool (see '
                        '"share pool list")' % destination_host)
+        reporting = placement.pools_at('share', place.backend,
+                                       self.registry)
+        if destination_host not in reporting:
+            raise exception.InvalidInput(
+                reason='destination %s is not a pool of backend %s; its '
+                       'pools: %s' % (destination_host, place.backend,
+                                      ', '.join(sorted(reporting)) or
+                                      'none reporting'))
         spec = placement.request_spec(share.size, kind,
                                       share_proto=share.share_proto)
-        pool = placement.choose('share', spec, backend=destination_host,
+        return placement.choose('share', spec, backend=destination_host,
                                 registry=self.registry)
-        if pool.host != destination_host:
-            raise exception.InvalidInput(
-                reason='destination %s is not a pool of this deployment; '
-                       'backend %s has pool %s' % (
-                           destination_host, place.backend, pool.host))
-        return pool
 
     def start(self, share_ref, destination_host, writable=False,
               nondisruptive=False, preserve_metadata=False,
@@ -99,6 +101,9 @@ class API(object):
             failed, or (driver-assisted, without ``wait``) under way.
         """
         share, instance = share_records.find_share_and_instance(share_ref)
+        kind = types_api.share_types.resolve(
+            new_share_type or share.share_type_id)
+        pool = self._destination_pool(share, destination_host, kind)
         if share.share_group_id:
             raise exception.InvalidShare(
                 reason='share %s is in share group %s; shares in a group '
@@ -106,19 +111,17 @@ class API(object):
                                                share.share_group_id))
         if force_host_assisted:
             refusal = start_flows.host_assisted_refusal(
-                nondisruptive, preserve_snapshots, 0)
+                nondisruptive, preserve_snapshots, [])
             if refusal:
                 raise exception.InvalidInput(
                     reason='%s (--force-host-assisted-migration)' % refusal)
         snapshots = share_records.list_snapshots(share_id=share.id)
         if snapshots and not preserve_snapshots:
             raise exception.InvalidShare(
-                reason='share %s has %d snapshot(s); migrate it with '
+                reason='share %s has snapshots (%s); migrate it with '
                        '--preserve-snapshots (driver-assisted), or delete '
-                       'them first' % (share.id, len(snapshots)))
-        kind = types_api.share_types.resolve(
-            new_share_type or share.share_type_id)
-        pool = self._destination_pool(share, destination_host, kind)
+                       'them first' % (share.id, start_flows.listed(
+                           [snapshot.id for snapshot, _ in snapshots])))
         if pool.host == instance.host and kind['id'] == share.share_type_id:
             raise exception.InvalidInput(
                 reason='share %s is already on %s%s' % (

@@ -47,7 +47,15 @@ FLAGS = ('writable', 'preserve_metadata', 'nondisruptive',
          'preserve_snapshots')
 
 
-def host_assisted_refusal(nondisruptive, preserve_snapshots, snapshot_count):
+def listed(ids, most=5):
+    """``a, b, c`` of the first ``most`` ids, and how many more."""
+    shown = ', '.join(ids[:most])
+    if len(ids) > most:
+        shown += ' and %d more' % (len(ids) - most)
+    return shown
+
+
+def host_assisted_refusal(nondisruptive, preserve_snapshots, snapshot_ids):
     """Why host-assisted migration cannot do what was asked, or None."""
     if nondisruptive:
         return ('host-assisted migration cannot be nondisruptive (the '
@@ -55,10 +63,11 @@ def host_assisted_refusal(nondisruptive, preserve_snapshots, snapshot_count):
     if preserve_snapshots:
         return ('host-assisted migration cannot preserve snapshots; only '
                 'a driver that supports it can')
-    if snapshot_count:
-        return ('the share has %d snapshot(s), which host-assisted '
+    if snapshot_ids:
+        return ('the share has snapshots (%s), which host-assisted '
                 'migration would lose; delete them, or migrate '
-                'driver-assisted with --preserve-snapshots' % snapshot_count)
+                'driver-assisted with --preserve-snapshots' %
+                listed(snapshot_ids))
     return None
 
 
@@ -88,7 +97,7 @@ class ChooseMethod(MigrationTask):
         else:
             refusal = host_assisted_refusal(
                 migration.nondisruptive, migration.preserve_snapshots,
-                len(sides.source_snapshots))
+                [view['snapshot_id'] for view in sides.source_snapshots])
             if refusal:
                 raise exception.ShareMigrationFailed(
                     reason='%s; and driver-assisted migration is not '

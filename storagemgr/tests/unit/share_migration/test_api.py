@@ -202,7 +202,7 @@ class RefusalTestCase(ApiTestCase):
 
     @ddt.data(('test-host@nope#nope', exception.BackendNotFound, 'nope'),
               ('f2', exception.InvalidInput, 'host@backend#pool'),
-              ('test-host@f2#nope', exception.NoValidHost, 'nope'),
+              ('test-host@f2#nope', exception.InvalidInput, 'nope'),
               ('elsewhere@f2#f2', exception.InvalidInput, 'elsewhere'),
               (base.SOURCE_POOL, exception.InvalidInput, 'already on'))
     @ddt.unpack
