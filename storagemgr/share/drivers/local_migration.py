@@ -48,6 +48,9 @@ LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 
 MIGRATION = 'migration'  # the key of a share record holding its migration
+# Keys of a migrated share's record on its destination backend.
+MIGRATED_FROM = 'migrated_from'
+SNAPSHOT_UPDATES = 'migration_snapshot_updates'
 STARTED = 'started'
 COMPLETING = 'completing'
 
@@ -199,6 +202,11 @@ class LocalMigrationMixin(object):
         """
         share_id = source_share['id']
         with self._migration_lock(share_id):
+            if not self._migration_record(share_id):
+                done = self._completed_answer(context, source_share,
+                                              destination_share)
+                if done is not None:
+                    return done
             migration = self._started_migration(source_share,
                                                 destination_share)
             if migration['snapshots'] != _snapshot_map(snapshot_mappings):
@@ -239,6 +247,11 @@ class LocalMigrationMixin(object):
         with self._migration_lock(share_id):
             migration = self._migration_record(share_id)
             if not migration:
+                if self._completed_answer(context, source_share,
+                                          destination_share) is not None:
+                    raise LocalMigrationFailed(share_id=share_id, reason=_(
+                        'it was already moved to share %s; there is no '
+                        'migration left to cancel') % destination_share['id'])
                 LOG.info('Share %s has no migration to cancel.', share_id)
                 return
             if migration.get('phase') == COMPLETING:
@@ -259,6 +272,31 @@ class LocalMigrationMixin(object):
         except exception.InvalidInput as e:
             raise LocalMigrationFailed(share_id=share_id, reason=str(e))
         return coordination.get_lock('local-share-migration-%s' % share_id)
+
+    def _completed_answer(self, context, source_share, destination_share):
+        """What a completion that already happened returned, or None.
+
+        A process killed after ``migration_complete`` moved the share but
+        before its caller recorded the answer calls it again: the source
+        record is gone, and the destination's record says where it came
+        from. The same answer is given again (and the exports files are
+        written again, in case the kill came before that).
+        """
+        try:
+            destination = self._migration_destination(
+                context, source_share, destination_share)
+        except LocalMigrationFailed:
+            return None
+        record = destination.store.get(state.SHARES,
+                                       destination_share['id']) or {}
+        if record.get(MIGRATED_FROM) != source_share['id']:
+            return None
+        self._render_and_apply()
+        if destination is not self:
+            destination._render_and_apply()
+        return {'export_locations': destination._export_locations(
+                    record['path']),
+                'snapshot_updates': dict(record.get(SNAPSHOT_UPDATES) or {})}
 
     def _migration_record(self, share_id):
         return (self.store.get(state.SHARES, share_id) or {}).get(MIGRATION)
@@ -398,12 +436,6 @@ class LocalMigrationMixin(object):
         new_id = migration['destination_share_id']
         share_path = moves[0][2]
         record = migration['source_record']
-        destination.store.update(
-            state.SHARES, new_id, path=share_path,
-            proto=(destination_share.get('share_proto') or
-                   record.get('proto')).upper(),
-            size=destination_share.get('size') or record.get('size'),
-            access=[])
         updates = {}
         # _moves lists the snapshots sorted by source id, after the share.
         targets = [target_id for _source_id, target_id in
@@ -412,6 +444,15 @@ class LocalMigrationMixin(object):
             destination.store.update(state.SNAPSHOTS, target_id, path=target,
                                      share_id=new_id)
             updates[target_id] = {'provider_location': target}
+        # The share's record says where it came from and what the answer
+        # was, so that a call repeated after a kill gives it again.
+        destination.store.update(
+            state.SHARES, new_id, path=share_path,
+            proto=(destination_share.get('share_proto') or
+                   record.get('proto')).upper(),
+            size=destination_share.get('size') or record.get('size'),
+            access=[], **{MIGRATED_FROM: share_id,
+                          SNAPSHOT_UPDATES: updates})
         # The share's record goes last: it holds the migration, so until
         # it is gone an interrupted run can be completed or cancelled.
         for source_id in migration['snapshots']:

@@ -223,7 +223,9 @@ class LocalMigrationTestCase(base.TestCase):
         self.assertIsNone(self.src.store.get(state.SHARES, 's1'))
         self.assertIsNone(self.src.store.get(state.SNAPSHOTS, 'snap1'))
         self.assertEqual({'path': new_path, 'proto': 'NFS', 'size': 1,
-                          'access': []},
+                          'access': [], 'migrated_from': 's1',
+                          'migration_snapshot_updates': {
+                              'dsnap1': {'provider_location': new_snap}}},
                          self.dst.store.get(state.SHARES, 'd1'))
         self.assertEqual({'path': new_snap, 'share_id': 'd1'},
                          self.dst.store.get(state.SNAPSHOTS, 'dsnap1'))
@@ -274,6 +276,26 @@ class LocalMigrationTestCase(base.TestCase):
         self.assertEqual(['d1'], list(self.src.store.list(state.SHARES)))
         self.assertEqual(['dsnap1'],
                          list(self.src.store.list(state.SNAPSHOTS)))
+
+    def test_complete_repeated_after_a_kill_gives_the_same_answer(self):
+        # The caller died before recording the first answer: its resumed
+        # flow asks again, in a new process.
+        self.snapshot('snap1')
+        mappings = {'snap1': {'id': 'dsnap1'}}
+        self.start(mappings)
+        first = self.call('complete', mappings)
+        self.restart()
+        self.assertEqual(first, self.call('complete', mappings))
+        self.assertEqual(_tree(first['export_locations'][0]['path'].split(
+            ':', 1)[1]), _tree(self.dest_path('d1')))
+
+    def test_cancel_after_a_completion_refused(self):
+        self.start()
+        self.call('complete')
+        e = self.assertRaises(local_migration.LocalMigrationFailed,
+                              self.call, 'cancel')
+        self.assertIn('already moved', str(e))
+        self.assertTrue(os.path.isdir(self.dest_path('d1')))
 
     def test_complete_without_start_refused(self):
         e = self.assertRaises(local_migration.LocalMigrationFailed,
