@@ -28,14 +28,17 @@ data_opts = [
                       'job, one line per finished file, so a copy '
                       'interrupted by a crash resumes where it stopped.')),
     cfg.FloatOpt('copy_journal_checkpoint_interval',
-                 default=0.5, min=0,
+                 default=10.0, min=0,
                  help=_('Seconds between two checkpoints of a copy '
                         'journal: the destination filesystem is synced '
                         '(syncfs) and then the journal, so the files '
                         'listed before a checkpoint survive a power loss, '
-                        'not only a crash of the process. 0 turns '
-                        'checkpoints off: a resume after a reboot then '
-                        'redoes the whole copy.')),
+                        'not only a crash of the process (which needs no '
+                        'checkpoint). Each checkpoint waits for the disk, '
+                        'so frequent ones slow a copy that fits in the '
+                        'page cache (0.5 s cost a 1 GiB copy about 1.6x '
+                        'its time here). 0 turns checkpoints off: a resume '
+                        'after a reboot then redoes the whole copy.')),
     cfg.StrOpt('mount_tmp_location',
                default='$state_path/data_mounts',
                help=_('Directory under which the shares of a host-assisted '
