@@ -189,7 +189,10 @@ class API(object):
         except exception.ShareMigrationCancelled:
             LOG.info('Migration of share %s cancelled.', share_id)
         except exception.StorageManagerException:
-            raise
+            if records.task_state(share_id) != constants.CANCELLED:
+                raise
+            # A cancel came in while a step ran; it was undone.
+            LOG.info('Migration of share %s cancelled.', share_id)
         except Exception as e:
             raise exception.ShareMigrationFailed(
                 reason='%s of the migration of share %s: %s: %s' % (
@@ -213,13 +216,14 @@ class API(object):
     def cancel(self, share_ref, timeout=None):
         """Give up a migration before its cut-over.
 
-        A copy running in some process is asked to stop (it notices
-        within a second) and undoes phase 1 itself; this waits for it,
-        up to ``timeout`` seconds ([DEFAULT] migration_cancel_timeout).
+        A phase 1 running in some process (a copy, say) is asked to stop
+        (it notices at its next step, within a second during a copy) and
+        undoes itself; this waits for it, up to ``timeout`` seconds
+        ([DEFAULT] migration_cancel_timeout).
         """
         share = share_records.find_share(share_ref)
         migration = records.require(share.id)
-        if records.task_state(share.id) in constants.COPYING_STATES:
+        if records.task_state(share.id) in constants.RUNNING_STATES:
             records.advance(share.id, constants.CANCEL_IN_PROGRESS,
                             action='cancel its migration')
             self._wait_until_settled(share.id, timeout)

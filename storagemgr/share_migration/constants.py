@@ -40,12 +40,16 @@ STARTABLE_FROM = (None,) + FINAL_STATES
 # Phase 1 is over: the user may complete (or cancel).
 PHASE1_DONE_STATES = (DRIVER_PHASE1_DONE, COPY_COMPLETED)
 
-# A copy running in some process; cancelling it asks that process to stop.
+# A copy running in some process.
 COPYING_STATES = (COPY_STARTING, COPY_IN_PROGRESS)
+
+# A start flow runs in some process: a cancel asks it to stop (its next
+# step sees the cancel and it unwinds itself).
+RUNNING_STATES = (STARTING, IN_PROGRESS, DRIVER_STARTING) + COPYING_STATES
 
 # Cancel is refused once completion began (the source may be gone).
 CANCELLABLE_STATES = (DRIVER_IN_PROGRESS,) + PHASE1_DONE_STATES + \
-    COPYING_STATES
+    RUNNING_STATES
 
 # States in which a migration is under way: the share takes no other
 # operation, and a second start is refused.
@@ -57,7 +61,7 @@ METHOD_HOST = 'host'
 # to-state -> the from-states it may be reached from.
 TRANSITIONS = {
     STARTING: STARTABLE_FROM,
-    IN_PROGRESS: (STARTING, DRIVER_STARTING),
+    IN_PROGRESS: (STARTING,),
     DRIVER_STARTING: (STARTING,),
     DRIVER_IN_PROGRESS: (DRIVER_STARTING,),
     DRIVER_PHASE1_DONE: (DRIVER_IN_PROGRESS,),
@@ -66,7 +70,7 @@ TRANSITIONS = {
     COPY_COMPLETING: (COPY_IN_PROGRESS,),
     COPY_COMPLETED: (COPY_COMPLETING,),
     COMPLETING: PHASE1_DONE_STATES,
-    SUCCESS: (COMPLETING, STARTING),
+    SUCCESS: (COMPLETING,),
     CANCEL_IN_PROGRESS: CANCELLABLE_STATES,
     CANCELLED: (CANCEL_IN_PROGRESS,),
     ERROR: (STARTING, IN_PROGRESS, DRIVER_STARTING, DRIVER_IN_PROGRESS,

@@ -192,12 +192,16 @@ class RunPhase1(MigrationTask):
 
     def _driver_phase1(self, share_id, sides):
         driver = self.driver(sides.source.backend)
-        if records.task_state(share_id) == constants.DRIVER_STARTING:
+        current = records.task_state(share_id)
+        if current == constants.CANCEL_IN_PROGRESS:
+            raise exception.ShareMigrationCancelled(share_id=share_id)
+        if current == constants.DRIVER_STARTING:
             driver.migration_start(
                 self.context, sides.source_view, sides.destination_view,
                 sides.source_snapshots, sides.snapshot_mappings,
                 share_server=None, destination_share_server=None)
-            records.advance(share_id, constants.DRIVER_IN_PROGRESS)
+            records.walk_to(share_id, constants.DRIVER_PHASE1,
+                            constants.DRIVER_IN_PROGRESS)
         poll_once(driver, self.context, share_id, sides)
 
     def _copy(self, share_id, sides):

@@ -541,7 +541,26 @@ class HostAssistedTestCase(ApiTestCase):
         with mock.patch.object(data_copy.mounts, 'mounted', mounted):
             self._cancel_while(constants.COPY_IN_PROGRESS, release)
 
-    def _cancel_while(self, state, release):
+    def test_cancel_while_creating_the_destination(self):
+        """T34: the start flow's next step sees the cancel; it unwinds."""
+        release = threading.Event()
+        destination = self.driver(base.DESTINATION)
+        destination.sleep = lambda seconds: release.wait(30)
+        destination.set_fault('create_share', delay=1)
+        self._cancel_while(constants.IN_PROGRESS, release)
+
+    def test_cancel_while_the_driver_starts(self):
+        """T35: migration_start is undone by migration_cancel."""
+        release = threading.Event()
+        source = self.driver(base.SOURCE)
+        source.sleep = lambda seconds: release.wait(30)
+        source.set_fault('migration_start', delay=1)
+        self._cancel_while(constants.DRIVER_STARTING, release,
+                           force_host_assisted=False)
+        self.assertIn('migration_cancel', source.calls)
+        self.assertEqual({}, source.migrations)
+
+    def _cancel_while(self, state, release, force_host_assisted=True):
         outcome = {}
 
         def run(name, func, *args, **kwargs):
@@ -551,12 +570,15 @@ class HostAssistedTestCase(ApiTestCase):
                 outcome[name] = e
         starter = threading.Thread(target=run, args=(
             'start', self.start, self.share_id),
-            kwargs={'force_host_assisted': True})
+            kwargs={'force_host_assisted': force_host_assisted})
         starter.start()
         self.addCleanup(starter.join)
         self.addCleanup(release.set)
         wait_for(lambda: self.task_state(self.share_id) == state)
-        destination_root = self.destination_root()
+        # (Asking for a fake share's directory makes it: host-assisted
+        # only, where the copy made it already.)
+        destination_root = (self.destination_root() if force_host_assisted
+                            else None)
         canceller = threading.Thread(target=run, args=(
             'cancel', self.migrations.cancel, self.share_id))
         canceller.start()
@@ -569,7 +591,8 @@ class HostAssistedTestCase(ApiTestCase):
                          outcome['cancel']['task_state'])
         self.assertOnSource(self.share_id, self.source_id,
                             constants.CANCELLED)
-        self.assertFalse(os.path.exists(destination_root))
+        if destination_root is not None:
+            self.assertFalse(os.path.exists(destination_root))
         self.assertEqual(self.FILES, self.tree(self.source_root))
         # The start that was cancelled returns the cancelled migration.
         self.assertIsInstance(outcome['start'], dict, outcome['start'])
