@@ -148,7 +148,8 @@ class FakeMovesMixin(object):
         the share's records over to the destination's, as a real backend
         would now serve it there.
         """
-        backend = hosts.backend_of(destination_share['host'])
+        host = destination_share.get('host')
+        backend = hosts.backend_of(host) if host else self.backend_name
         if backend == self.backend_name:
             return self
         return process_registry.driver_for(backend, 'share')
