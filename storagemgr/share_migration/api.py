@@ -189,14 +189,26 @@ class API(object):
         except exception.ShareMigrationCancelled:
             LOG.info('Migration of share %s cancelled.', share_id)
         except exception.StorageManagerException:
-            if records.task_state(share_id) != constants.CANCELLED:
+            if not self._cancelled_meanwhile(share_id, migration_id,
+                                             operation):
                 raise
-            # A cancel came in while a step ran; it was undone.
             LOG.info('Migration of share %s cancelled.', share_id)
         except Exception as e:
             raise exception.ShareMigrationFailed(
                 reason='%s of the migration of share %s: %s: %s' % (
                     operation, share_id, type(e).__name__, e)) from e
+
+    @staticmethod
+    def _cancelled_meanwhile(share_id, migration_id, operation):
+        """Whether a start failed because a cancel stopped it.
+
+        A step refused by a cancel that came in while it ran fails the
+        start, whose revert ends the migration cancelled. (A claim that
+        was refused inserted no migration row: that is a refusal.)
+        """
+        return (operation == 'start' and
+                db_api.get_by(Migration, id=migration_id) is not None and
+                records.task_state(share_id) == constants.CANCELLED)
 
     # -- complete, cancel ---------------------------------------------------
 

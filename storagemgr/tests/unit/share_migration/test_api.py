@@ -166,6 +166,11 @@ class DriverAssistedTestCase(ApiTestCase):
         self.assertEqual({}, self.driver().migrations)
         self.assertEqual(0, self.allocated(base.DESTINATION_POOL))
         self.assertEqual([], self.messages(self.share_id))
+        # Over: nothing left to cancel or complete.
+        for again in (self.migrations.cancel, self.migrations.complete):
+            e = self.assertRaises(exception.InvalidState, again,
+                                  self.share_id)
+            self.assertIn(constants.CANCELLED, str(e))
         # And it can start again.
         self.assertEqual(constants.DRIVER_IN_PROGRESS,
                          self.start(self.share_id)['task_state'])
