@@ -64,6 +64,13 @@ core_opts = [
                help=_('Seconds "share migration cancel" waits for a copy '
                       'running in another process to stop and undo '
                       'itself.')),
+    cfg.IntOpt('replica_state_update_interval',
+               default=300, min=1,
+               help=_('Seconds between two update_replica_state polls, by '
+                      'the manager, of every secondary share replica on '
+                      'its backends, and of their replicated snapshot '
+                      'instances still being created or deleted. '
+                      '"share replica resync" polls one replica at once.')),
     cfg.StrOpt('storage_availability_zone',
                default='nova',
                help=_('Availability zone of this host\'s backends, for the '

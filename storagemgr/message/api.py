@@ -40,6 +40,8 @@ CONSISTENCY_GROUP = 'consistency_group'
 CONSISTENCY_GROUP_SNAPSHOT = 'consistency_group_snapshot'
 SHARE_GROUP = 'share_group'
 SHARE_GROUP_SNAPSHOT = 'share_group_snapshot'
+# A replica is a share instance; messages about it name the instance.
+SHARE_REPLICA = 'share_replica'
 
 _TYPE_OF_TABLE = {
     'shares': SHARE,
@@ -51,7 +53,8 @@ _TYPE_OF_TABLE = {
     'share_groups': SHARE_GROUP,
     'share_group_snapshots': SHARE_GROUP_SNAPSHOT,
 }
-RESOURCE_TYPES = tuple(sorted(_TYPE_OF_TABLE.values()))
+RESOURCE_TYPES = tuple(sorted(set(_TYPE_OF_TABLE.values()) |
+                              {SHARE_REPLICA}))
 
 # Longest detail kept; a driver may put a whole traceback in a message.
 _MAX_DETAIL = 2000

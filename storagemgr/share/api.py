@@ -209,6 +209,9 @@ class API(object):
                 'backend': pool.backend, 'host': pool.host,
                 'share_type_id': kind['id'],
                 'availability_zone': pool.availability_zone}
+            if kind['extra_specs'].get('replication_type'):
+                # Its first replica (the reference's rule).
+                instance_values['replica_state'] = 'active'
             process_registry.get_backend(pool.backend, 'share',
                                          self.context)
 
@@ -333,9 +336,10 @@ class API(object):
                 share_id, expected, {'status': status}, action,
                 criteria=[records.no_snapshots_criterion(),
                           records.no_group_snapshot_members_criterion(),
-                          records.no_rules_in_transition_criterion()],
-                conditions='no snapshots and no access rule being '
-                           'applied or denied',
+                          records.no_rules_in_transition_criterion(),
+                          records.no_secondary_replicas_criterion()],
+                conditions='no snapshots, no secondary replica and no '
+                           'access rule being applied or denied',
                 session=session)
         except exception.InvalidState:
             # Locking reads: a plain one would see this transaction's
@@ -350,6 +354,13 @@ class API(object):
                     reason='share %s has %d snapshot(s) and is in %d share '
                            'group snapshot(s); %s it after deleting them' % (
                                share_id, count, members, action))
+            replicas = records.secondary_replica_ids(share_id, session)
+            if replicas:
+                raise exception.InvalidShare(
+                    reason='share %s has %d secondary replica(s) (%s); %s '
+                           'it after deleting them' % (
+                               share_id, len(replicas),
+                               ', '.join(replicas), action))
             raise
 
     def resize(self, share_ref, new_size):
@@ -526,6 +537,11 @@ class API(object):
                                      {}, action, session=session)
             db_api.create(Snapshot, snapshot_values, session=session)
             db_api.create(SnapshotInstance, instance_values, session=session)
+            if status == constants.STATUS_CREATING:
+                # One instance per secondary replica: the snapshot is
+                # taken on all of them (an adopted one is the active's).
+                records.add_secondary_snapshot_instances(
+                    session, share.id, snapshot_values['id'], status)
 
         return instance, snapshot_values['id'], claim
 
@@ -568,7 +584,7 @@ class API(object):
                   '%s of share snapshot %s' % (action, snapshot.id),
                   claim=lambda session: records.transition_snapshot(
                       snapshot.id, expected, {'status': status}, action,
-                      session=session) and None)
+                      session=session, with_secondaries=True) and None)
 
     def manage_snapshot(self, share_ref, provider_location, name=None,
                         driver_options=None):

@@ -48,6 +48,7 @@ def share_view(share, instance):
         'availability_zone': instance.availability_zone,
         'replica_state': instance.replica_state,
         'access_rules_status': instance.access_rules_status,
+        'cast_rules_to_readonly': bool(instance.cast_rules_to_readonly),
         'share_group_id': share.share_group_id,
         'source_share_group_snapshot_member_id':
             instance.source_share_group_snapshot_member_id,

@@ -77,7 +77,7 @@ def check_export_locations(checker, value, what='export locations'):
     return locations
 
 
-def _progress(checker, value):
+def check_progress(checker, value):
     if value is None:
         return None
     checker.of_type(value, (str, int), 'progress')
@@ -134,7 +134,7 @@ def _share_progress_update(checker, value, status):
     elif status == constants.STATUS_ERROR:
         progress = None
     else:
-        progress = _progress(checker, value.get('progress')) or '0%'
+        progress = check_progress(checker, value.get('progress')) or '0%'
     return {'status': status,
             'export_locations': check_export_locations(
                 checker, value.get('export_locations')),
@@ -159,7 +159,7 @@ def check_snapshot_update(driver, value, method='create_snapshot'):
             checker, update['export_locations'])
     update['progress'] = ('100%' if update['status'] ==
                           constants.STATUS_AVAILABLE else
-                          _progress(checker, update.get('progress')))
+                          check_progress(checker, update.get('progress')))
     return update
 
 

@@ -10,6 +10,11 @@
 * ``poll_share_migrations`` (every ``migration_driver_continue_interval``):
   one ``migration_continue`` of each driver-assisted migration in its
   first phase (see ``storagemgr.share_migration.api.API.poll``).
+* ``poll_share_replicas`` (every ``replica_state_update_interval``): one
+  ``update_replica_state`` of each secondary replica on the manager's
+  backends, then one ``update_replicated_snapshot`` of each of their
+  snapshot instances still creating or deleting (see
+  ``storagemgr.share_replication.api.API.poll``).
 """
 
 from oslo_config import cfg
@@ -26,6 +31,7 @@ from storagemgr.share import ensure
 from storagemgr.share import model_updates
 from storagemgr.share import records
 from storagemgr.share_migration import api as migration_api
+from storagemgr.share_replication import api as replication_api
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
@@ -47,6 +53,15 @@ def poll_shares_creating_from_snapshot(manager):
     spacing=lambda: CONF.migration_driver_continue_interval, order=30)
 def poll_share_migrations(manager):
     migration_api.API(context=manager.context).poll()
+
+
+@periodic.periodic_task(
+    spacing=lambda: CONF.replica_state_update_interval, order=40)
+def poll_share_replicas(manager):
+    api = replication_api.API(context=manager.context)
+    backends = set(manager.registry.names(kind='share'))
+    api.poll(backends)
+    api.poll_snapshots(backends)
 
 
 def poll_creating_from_snapshot(registry, context):

@@ -9,9 +9,12 @@ conditional update, and a refused one is turned into an error that says
 what the row's status is and what the operation needed.
 """
 
+from oslo_utils import uuidutils
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from storagemgr.db import api as db_api
+from storagemgr.db import bulk as db_bulk
 from storagemgr.db.models import share as models
 from storagemgr.db.models import share_group as group_models
 from storagemgr.db import session as db_session
@@ -265,6 +268,14 @@ def no_rules_in_transition_criterion():
         RuleState.state.in_(sorted(constants.ACCESS_TRANSITIONAL_STATES))))
 
 
+def no_share_rules_in_transition_criterion():
+    """SQL, on any instance of a share: none of the share's rules moves."""
+    return ~sa.exists().where(sa.and_(
+        Rule.share_id == Instance.share_id,
+        RuleState.access_id == Rule.id,
+        RuleState.state.in_(sorted(constants.ACCESS_TRANSITIONAL_STATES))))
+
+
 def transition(model, row_id, expected, values, action, what,
                criteria=(), session=None, conditions=None, shown_id=None):
     """Move a row from one of ``expected`` statuses, or refuse clearly.
@@ -308,12 +319,57 @@ def transition_share(share_id, expected, values, action, criteria=(),
 
 
 def transition_snapshot(snapshot_id, expected, values, action,
-                        session=None):
-    """``transition`` of the snapshot's instance; returns its id."""
+                        session=None, with_secondaries=False):
+    """``transition`` of the snapshot's instance; returns its id.
+
+    ``with_secondaries``: its instances on secondary replicas that are in
+    one of ``expected`` move too, in the same transaction.
+    """
     instance = snapshot_instance(snapshot_id, session=session)
     transition(SnapshotInstance, instance.id, expected, values, action,
                'Share snapshot', session=session, shown_id=snapshot_id)
+    if with_secondaries:
+        db_session.run(lambda sess: db_bulk.update_where(
+            sess, SnapshotInstance, values,
+            SnapshotInstance.snapshot_id == snapshot_id,
+            SnapshotInstance.id != instance.id,
+            SnapshotInstance.status.in_(list(expected))), session)
     return instance.id
+
+
+def no_secondary_replicas_criterion():
+    """SQL, on a share instance: its share has no secondary replica."""
+    other = orm.aliased(Instance)
+    return ~sa.exists().where(other.share_id == Instance.share_id,
+                              other.active.is_(False),
+                              other.replica_state.isnot(None))
+
+
+def secondary_replica_ids(share_id, session=None):
+    return db_session.run(lambda sess: list(sess.scalars(
+        sa.select(Instance.id).where(
+            Instance.share_id == share_id, Instance.active.is_(False),
+            Instance.replica_state.isnot(None)).order_by(Instance.id))),
+        session)
+
+
+def add_secondary_snapshot_instances(session, share_id, snapshot_id,
+                                     status):
+    """Insert the snapshot's instances on the share's secondaries.
+
+    One INSERT for all; only available secondaries get one (a replica
+    still being created gets the snapshot when it is created).
+    """
+    replica_ids = list(session.scalars(sa.select(Instance.id).where(
+        Instance.share_id == share_id, Instance.active.is_(False),
+        Instance.replica_state.isnot(None),
+        Instance.status == constants.STATUS_AVAILABLE)))
+    if replica_ids:
+        db_bulk.insert(session, SnapshotInstance, [
+            {'id': uuidutils.generate_uuid(), 'snapshot_id': snapshot_id,
+             'share_instance_id': replica_id, 'status': status}
+            for replica_id in replica_ids])
+    return replica_ids
 
 
 def share_view(share_id, session=None):

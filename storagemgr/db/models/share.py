@@ -45,6 +45,7 @@ class ShareInstance(base.Base, base.IdMixin, base.TimestampMixin):
         sa.Index('share_instances_share_idx', 'share_id'),
         sa.Index('share_instances_host_idx', 'host'),
         sa.Index('share_instances_status_idx', 'status'),
+        sa.Index('share_instances_replica_state_idx', 'replica_state'),
     )
 
     share_id: orm.Mapped[str] = orm.mapped_column(
@@ -76,6 +77,11 @@ class ShareInstance(base.Base, base.IdMixin, base.TimestampMixin):
         sa.String(255), nullable=True)
     access_rules_status: orm.Mapped[str] = orm.mapped_column(
         sa.String(32), nullable=True)
+    # A readable secondary replica: every rule reaches its driver
+    # read-only, whatever level the user gave it.
+    cast_rules_to_readonly: orm.Mapped[bool] = orm.mapped_column(
+        sa.Boolean, nullable=False, default=False,
+        server_default=sa.false())
     # Provider keys a driver reported in a model update.
     provider_data: orm.Mapped[dict] = orm.mapped_column(
         sa.JSON, nullable=True)

@@ -6,7 +6,9 @@ this flow moves them to ``applying``/``denying``, asks the driver through
 ``allow_access``/``deny_access`` one rule at a time) and records the
 outcome: applied rules become ``active`` (or what the driver said), denied
 rules are deleted. If the driver raises, of any exception class, every
-rule of the share still in transition goes to ``error``.
+rule of the share still in transition goes to ``error``. Secondary
+replicas then get the rules in force (``storagemgr.share_replication
+.access``).
 """
 
 from oslo_log import log as logging
@@ -17,6 +19,7 @@ from storagemgr.share import driver_views
 from storagemgr.share.flows import base
 from storagemgr.share import model_updates
 from storagemgr.share import records
+from storagemgr.share_replication import access as replica_access
 
 LOG = logging.getLogger(__name__)
 
@@ -101,8 +104,19 @@ class RecordAccessUpdates(base.ShareTask):
                                            apply_ids, deny_ids)
 
 
+class SyncSecondaryReplicas(base.ShareTask):
+    """The rules in force on each secondary replica (never fails)."""
+
+    def execute(self, share_id):
+        try:
+            replica_access.sync_secondaries(self.context, share_id)
+        except Exception:
+            LOG.exception('Could not sync the access rules of the '
+                          'replicas of share %s', share_id)
+
+
 def update_access_flow():
     flow = linear_flow.Flow('update_share_access')
     flow.add(MarkRulesInTransition(), UpdateAccessOnBackend(),
-             RecordAccessUpdates())
+             RecordAccessUpdates(), SyncSecondaryReplicas())
     return flow

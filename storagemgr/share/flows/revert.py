@@ -3,7 +3,9 @@
 The service layer set the share to ``reverting`` and the snapshot to
 ``restoring``. Success: the share is ``available`` with the snapshot's
 size, the snapshot ``available``. Any driver failure: the share goes to
-``reverting_error`` and the snapshot back to ``available``.
+``reverting_error`` and the snapshot back to ``available``. A share with
+secondary replicas is reverted by ``revert_to_replicated_snapshot`` on its
+active replica; its secondaries are then ``out_of_sync``.
 """
 
 from taskflow.patterns import linear_flow
@@ -13,6 +15,7 @@ from storagemgr.share import driver_views
 from storagemgr.share.flows import base
 from storagemgr.share import model_updates
 from storagemgr.share import records
+from storagemgr.share_replication.flows import snapshots as replicated
 
 
 def _active_rules(share_id):
@@ -23,6 +26,10 @@ def _active_rules(share_id):
 class RevertShareOnBackend(base.ShareTask):
 
     def execute(self, share_id, snapshot_id, backend):
+        if replicated.is_replicated(snapshot_id):
+            replicated.revert(self.driver(backend), self.context, share_id,
+                              snapshot_id, _active_rules(share_id))
+            return
         self.driver(backend).revert_to_snapshot(
             self.context, records.snapshot_view(snapshot_id),
             _active_rules(share_id), [], share_server=None)
@@ -39,6 +46,8 @@ class RecordShareReverted(base.ShareTask):
 
     def execute(self, share_id, snapshot_id):
         model_updates.apply_share_reverted(share_id, snapshot_id)
+        if replicated.is_replicated(snapshot_id):
+            replicated.secondaries_out_of_sync(share_id)
 
 
 def revert_share_flow():

@@ -1,0 +1,79 @@
+"""Poll replicated snapshot instances on a secondary replica (R37-R39).
+
+``update_replicated_snapshot`` is asked about each of the replica's
+snapshot instances still ``creating`` or ``deleting``. Its dict applies
+(``available`` means 100%); SnapshotResourceNotFound of an instance being
+deleted removes it; any other exception, or that one while creating,
+puts the instance in ``error``. One instance's failure never stops the
+others'. A snapshot whose last instance went is deleted.
+"""
+
+from oslo_log import log as logging
+
+from storagemgr import exception
+from storagemgr.share_replication import constants
+from storagemgr.share_replication.flows import base
+from storagemgr.share_replication import records
+from storagemgr.share_replication import updates
+
+LOG = logging.getLogger(__name__)
+
+
+def poll_replica_snapshots(driver, context, share_id, replica_id):
+    """One poll of the replica's pending snapshot instances; the count."""
+    pending = records.snapshot_instances(
+        share_id, replica_id=replica_id,
+        statuses=constants.SNAPSHOT_POLLED_STATUSES)
+    if not pending:
+        return 0
+    views, _ = base.replica_list(share_id)
+    share = records.share_records.get_share(share_id)
+    for triple in pending:
+        snapshot, instance, _ = triple
+        view = records.snapshot_instance_view(share, triple)
+        all_of_snapshot = list(records.snapshot_views(
+            share_id, snapshot.id).values())
+        _poll_one(driver, context, share_id, views, replica_id, view,
+                  all_of_snapshot, snapshot.id, instance.status)
+    return len(pending)
+
+
+def _poll_one(driver, context, share_id, views, replica_id, view,
+              all_of_snapshot, snapshot_id, status):
+    try:
+        update = updates.check_snapshot_poll(
+            driver, driver.update_replicated_snapshot(
+                context, list(views.values()), views[replica_id],
+                all_of_snapshot, view, share_server=None))
+    except exception.SnapshotResourceNotFound:
+        if status == constants.SNAPSHOT_DELETING:
+            updates.apply_snapshot_updates(
+                {view['id']: {'status': constants.STATUS_DELETED}},
+                [status])
+            updates.forget_snapshot_if_empty(snapshot_id)
+            return
+        update = {'status': constants.SNAPSHOT_ERROR}
+    except Exception as e:
+        LOG.error('Snapshot instance %(id)s on replica %(replica)s: '
+                  '%(type)s: %(e)s', {'id': view['id'],
+                                      'replica': replica_id,
+                                      'type': type(e).__name__, 'e': e})
+        update = {'status': constants.SNAPSHOT_ERROR}
+    if status == constants.SNAPSHOT_DELETING and update.get(
+            'status') == constants.SNAPSHOT_ERROR:
+        update['status'] = constants.SNAPSHOT_ERROR_DELETING
+    updates.apply_snapshot_updates({view['id']: update}, [status])
+    if update.get('status') == constants.STATUS_DELETED:
+        updates.forget_snapshot_if_empty(snapshot_id)
+
+
+class PollReplicaSnapshots(base.ReplicaTask):
+    """Settle the replica's pending snapshot instances (never fails)."""
+
+    def execute(self, share_id, replica_id, backend):
+        try:
+            poll_replica_snapshots(self.driver(backend), self.context,
+                                   share_id, replica_id)
+        except Exception:
+            LOG.exception('Could not poll the snapshot instances of share '
+                          'replica %s', replica_id)
