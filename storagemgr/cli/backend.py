@@ -1,10 +1,6 @@
 """``storagemgr backend list`` and ``storagemgr backend show``."""
 
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
-from storagemgr.plugins import health
 
 _STRUCTURED = ('capabilities', 'pools', 'alerts')
 
@@ -18,11 +14,12 @@ def _describe(app, backend):
     # Storage health: alerts on the storage resource it sits on (a
     # misconfigured section may not even parse, so it has none).
     if backend.config_error is None:
+        from storagemgr.plugins import health
         record.update(health.backend_health(backend.configuration))
     return record
 
 
-class ListBackend(lister.Lister):
+class ListBackend(base.Lister):
     """List the configured backends with their state and pools."""
 
     def get_parser(self, prog_name):
@@ -39,7 +36,7 @@ class ListBackend(lister.Lister):
                       'pools'), structured=_STRUCTURED)
 
 
-class ShowBackend(show.ShowOne):
+class ShowBackend(base.ShowOne):
     """Show one backend: driver, state, capabilities and pools.
 
     A backend in error also shows its last error and, when its setup is to

@@ -1,9 +1,5 @@
 """``storagemgr consistency group ...``: as ``openstack consistency group``."""
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import volume as volume_cli
 
@@ -15,7 +11,7 @@ def _show_group(api, group):
     return base.show_columns(group, structured=('volumes',))
 
 
-class CreateConsistencyGroup(show.ShowOne):
+class CreateConsistencyGroup(base.ShowOne):
     """Create a consistency group, empty or from a source."""
 
     def get_parser(self, prog_name):
@@ -48,7 +44,7 @@ class CreateConsistencyGroup(show.ShowOne):
         return _show_group(api, group)
 
 
-class ListConsistencyGroup(lister.Lister):
+class ListConsistencyGroup(base.Lister):
     """List consistency groups."""
 
     def take_action(self, parsed_args):
@@ -56,7 +52,7 @@ class ListConsistencyGroup(lister.Lister):
                                  GROUP_COLUMNS)
 
 
-class ShowConsistencyGroup(show.ShowOne):
+class ShowConsistencyGroup(base.ShowOne):
     """Show a consistency group and its volumes."""
 
     def get_parser(self, prog_name):
@@ -69,7 +65,7 @@ class ShowConsistencyGroup(show.ShowOne):
         return _show_group(api, api.get_group(parsed_args.group))
 
 
-class DeleteConsistencyGroup(command.Command):
+class DeleteConsistencyGroup(base.Command):
     """Delete consistency groups with their volumes."""
 
     def get_parser(self, prog_name):
@@ -88,7 +84,7 @@ class DeleteConsistencyGroup(command.Command):
             api.delete_group(group, force=parsed_args.force)
 
 
-class _Membership(show.ShowOne):
+class _Membership(base.ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument('group', metavar='<group>', help='Name or id.')

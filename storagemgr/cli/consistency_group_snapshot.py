@@ -1,9 +1,5 @@
 """``storagemgr consistency group snapshot ...``."""
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import volume as volume_cli
 
@@ -16,7 +12,7 @@ def _show(api, cgsnapshot):
     return base.show_columns(cgsnapshot, structured=('snapshots',))
 
 
-class CreateConsistencyGroupSnapshot(show.ShowOne):
+class CreateConsistencyGroupSnapshot(base.ShowOne):
     """Snapshot every volume of a consistency group at one point in time."""
 
     def get_parser(self, prog_name):
@@ -32,7 +28,7 @@ class CreateConsistencyGroupSnapshot(show.ShowOne):
             parsed_args.consistency_group, parsed_args.name))
 
 
-class ListConsistencyGroupSnapshot(lister.Lister):
+class ListConsistencyGroupSnapshot(base.Lister):
     """List consistency group snapshots."""
 
     def take_action(self, parsed_args):
@@ -41,7 +37,7 @@ class ListConsistencyGroupSnapshot(lister.Lister):
             CGSNAPSHOT_COLUMNS)
 
 
-class ShowConsistencyGroupSnapshot(show.ShowOne):
+class ShowConsistencyGroupSnapshot(base.ShowOne):
     """Show a consistency group snapshot and its member snapshots."""
 
     def get_parser(self, prog_name):
@@ -55,7 +51,7 @@ class ShowConsistencyGroupSnapshot(show.ShowOne):
         return _show(api, api.get_cgsnapshot(parsed_args.cgsnapshot))
 
 
-class DeleteConsistencyGroupSnapshot(command.Command):
+class DeleteConsistencyGroupSnapshot(base.Command):
     """Delete consistency group snapshots."""
 
     def get_parser(self, prog_name):

@@ -1,11 +1,9 @@
 """``storagemgr manager run``: the service in the foreground."""
 
-from cliff import command
-
-from storagemgr.cmd import manager as manager_cmd
+from storagemgr.cli import base
 
 
-class RunManager(command.Command):
+class RunManager(base.Command):
     """Run the manager: set up backends, resume flows, run periodic tasks."""
 
     def get_parser(self, prog_name):
@@ -16,4 +14,6 @@ class RunManager(command.Command):
         return parser
 
     def take_action(self, parsed_args):
+        from storagemgr.cmd import manager as manager_cmd
+
         return manager_cmd.serve(self.app.registry, once=parsed_args.once)

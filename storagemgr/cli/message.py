@@ -5,19 +5,25 @@ status; it names the resource, the action and the reason, and expires
 after ``[message] message_ttl`` seconds.
 """
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr import exception
-from storagemgr.message import api as message_api
 
 LIST_COLUMNS = ('id', 'resource_type', 'resource_id', 'action',
                 'message_level', 'detail', 'created_at')
 
 
-class ListMessage(lister.Lister):
+def message_api():
+    """``storagemgr.message.api``, imported when a command needs it.
+
+    It imports the database layer; the list's --resource-type choices come
+    from it too, so only ``message list`` builds its parser with it.
+    """
+    from storagemgr.message import api
+
+    return api
+
+
+class ListMessage(base.Lister):
     """List user messages, newest first."""
 
     def get_parser(self, prog_name):
@@ -25,19 +31,19 @@ class ListMessage(lister.Lister):
         parser.add_argument('--resource-id', metavar='<id>',
                             help='Only messages about this resource.')
         parser.add_argument('--resource-type',
-                            choices=message_api.RESOURCE_TYPES,
+                            choices=message_api().RESOURCE_TYPES,
                             help='Only messages about resources of this '
                                  'type.')
         return parser
 
     def take_action(self, parsed_args):
         return base.list_columns(
-            message_api.list(resource_type=parsed_args.resource_type,
-                             resource_id=parsed_args.resource_id),
+            message_api().list(resource_type=parsed_args.resource_type,
+                               resource_id=parsed_args.resource_id),
             LIST_COLUMNS)
 
 
-class ShowMessage(show.ShowOne):
+class ShowMessage(base.ShowOne):
     """Show one user message."""
 
     def get_parser(self, prog_name):
@@ -47,10 +53,10 @@ class ShowMessage(show.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        return base.show_columns(message_api.get(parsed_args.message))
+        return base.show_columns(message_api().get(parsed_args.message))
 
 
-class DeleteMessage(command.Command):
+class DeleteMessage(base.Command):
     """Delete user messages."""
 
     def get_parser(self, prog_name):
@@ -63,7 +69,7 @@ class DeleteMessage(command.Command):
         failures = []
         for message_id in parsed_args.messages:
             try:
-                message_api.delete(message_id)
+                message_api().delete(message_id)
             except exception.StorageManagerException as e:
                 failures.append(str(e))
         if len(failures) == 1 and len(parsed_args.messages) == 1:

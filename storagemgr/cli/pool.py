@@ -6,17 +6,14 @@ reports and what storagemgr has allocated there) and, with ``--detail``,
 its capabilities.
 """
 
-from cliff import lister
-
 from storagemgr.cli import base
-from storagemgr.scheduler import placement
 
 _COLUMNS = ('name', 'host', 'backend', 'pool', 'total_capacity_gb',
             'free_capacity_gb', 'allocated_capacity_gb')
 _DETAIL = _COLUMNS + ('capabilities',)
 
 
-class _ListPools(lister.Lister):
+class _ListPools(base.Lister):
     kind = None
 
     def get_parser(self, prog_name):
@@ -33,6 +30,8 @@ class _ListPools(lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
+        from storagemgr.scheduler import placement
+
         pools = placement.list_pools(self.kind, type_ref=parsed_args.type_ref,
                                      backend=parsed_args.backend)
         return base.list_columns(

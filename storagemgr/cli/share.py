@@ -2,14 +2,8 @@
 adopt and abandon shares (as ``openstack share ...`` does).
 """
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr import exception
-from storagemgr.plugins import health
-from storagemgr.share import api as share_api
 
 STRUCTURED = ('export_locations', 'metadata')
 LIST_COLUMNS = ('id', 'name', 'size', 'share_proto', 'status', 'backend',
@@ -17,7 +11,13 @@ LIST_COLUMNS = ('id', 'name', 'size', 'share_proto', 'status', 'backend',
 
 
 def get_api(app):
-    """The share service layer for this command's backends and context."""
+    """The share service layer for this command's backends and context.
+
+    Imported here, not with this module: listing or describing the
+    commands (``--help``) must not pay for the service layer.
+    """
+    from storagemgr.share import api as share_api
+
     return share_api.API(registry=app.registry, context=app.context)
 
 
@@ -64,7 +64,7 @@ def for_each(refs, action, what):
                                         '; '.join(failures)))
 
 
-class CreateShare(show.ShowOne):
+class CreateShare(base.ShowOne):
     """Create a share (empty, or from a snapshot)."""
 
     def get_parser(self, prog_name):
@@ -111,7 +111,7 @@ class CreateShare(show.ShowOne):
         return base.show_columns(share, structured=STRUCTURED)
 
 
-class ListShare(lister.Lister):
+class ListShare(base.Lister):
     """List shares."""
 
     def get_parser(self, prog_name):
@@ -126,7 +126,7 @@ class ListShare(lister.Lister):
         return base.list_columns(shares, LIST_COLUMNS)
 
 
-class ShowShare(show.ShowOne):
+class ShowShare(base.ShowOne):
     """Show a share: status, size, export locations..."""
 
     def get_parser(self, prog_name):
@@ -135,13 +135,15 @@ class ShowShare(show.ShowOne):
 
     def take_action(self, parsed_args):
         record = get_api(self.app).get(parsed_args.share)
+        from storagemgr.plugins import health
+
         # Storage health: alerts on what the share's backend sits on.
         record['alerts'] = health.alerts_for_backend(self.app.registry,
                                                      record['backend'])
         return base.show_columns(record, structured=STRUCTURED + ('alerts',))
 
 
-class DeleteShare(command.Command):
+class DeleteShare(base.Command):
     """Delete shares (refused while they have snapshots)."""
 
     def get_parser(self, prog_name):
@@ -159,7 +161,7 @@ class DeleteShare(command.Command):
                  'share deletions')
 
 
-class ResizeShare(command.Command):
+class ResizeShare(base.Command):
     """Extend or shrink a share to a new size."""
 
     def get_parser(self, prog_name):
@@ -172,7 +174,7 @@ class ResizeShare(command.Command):
         get_api(self.app).resize(parsed_args.share, parsed_args.new_size)
 
 
-class RevertShare(command.Command):
+class RevertShare(base.Command):
     """Revert a share, in place, to its latest snapshot."""
 
     def get_parser(self, prog_name):
@@ -185,7 +187,7 @@ class RevertShare(command.Command):
         get_api(self.app).revert(parsed_args.snapshot)
 
 
-class AdoptShare(show.ShowOne):
+class AdoptShare(base.ShowOne):
     """Bring a share the backend already has under management."""
 
     def get_parser(self, prog_name):
@@ -216,7 +218,7 @@ class AdoptShare(show.ShowOne):
         return base.show_columns(share, structured=STRUCTURED)
 
 
-class AbandonShare(command.Command):
+class AbandonShare(base.Command):
     """Stop managing shares; their data stays on the backend."""
 
     def get_parser(self, prog_name):

@@ -1,9 +1,5 @@
 """``storagemgr share access ...``: grant, list and revoke access rules."""
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import share as share_cli
 from storagemgr.share import constants
@@ -11,7 +7,7 @@ from storagemgr.share import constants
 LIST_COLUMNS = ('id', 'access_type', 'access_to', 'access_level', 'state')
 
 
-class CreateShareAccess(show.ShowOne):
+class CreateShareAccess(base.ShowOne):
     """Grant access to a share."""
 
     def get_parser(self, prog_name):
@@ -36,7 +32,7 @@ class CreateShareAccess(show.ShowOne):
         return base.show_columns(rule)
 
 
-class ListShareAccess(lister.Lister):
+class ListShareAccess(base.Lister):
     """List the access rules of a share."""
 
     def get_parser(self, prog_name):
@@ -49,7 +45,7 @@ class ListShareAccess(lister.Lister):
         return base.list_columns(rules, LIST_COLUMNS)
 
 
-class DeleteShareAccess(command.Command):
+class DeleteShareAccess(base.Command):
     """Revoke an access rule of a share."""
 
     def get_parser(self, prog_name):

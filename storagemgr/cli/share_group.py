@@ -2,13 +2,8 @@
 groups (as ``openstack share group ...`` does).
 """
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import share as share_cli
-from storagemgr.share_group import api as group_api
 
 STRUCTURED = ('share_types', 'share_type_ids', 'shares')
 LIST_COLUMNS = ('id', 'name', 'status', 'description', 'share_group_type',
@@ -16,7 +11,9 @@ LIST_COLUMNS = ('id', 'name', 'status', 'description', 'share_group_type',
 
 
 def get_api(app):
-    """The share group service layer for this command's backends."""
+    """The share group service layer (imported when a command runs)."""
+    from storagemgr.share_group import api as group_api
+
     return group_api.API(registry=app.registry, context=app.context)
 
 
@@ -26,7 +23,7 @@ def show_group(api, group):
     return base.show_columns(group, structured=STRUCTURED)
 
 
-class CreateShareGroup(show.ShowOne):
+class CreateShareGroup(base.ShowOne):
     """Create a share group, empty or from a share group snapshot."""
 
     def get_parser(self, prog_name):
@@ -73,7 +70,7 @@ class CreateShareGroup(show.ShowOne):
         return show_group(api, group)
 
 
-class ListShareGroup(lister.Lister):
+class ListShareGroup(base.Lister):
     """List share groups."""
 
     def take_action(self, parsed_args):
@@ -81,7 +78,7 @@ class ListShareGroup(lister.Lister):
                                  structured=STRUCTURED)
 
 
-class ShowShareGroup(show.ShowOne):
+class ShowShareGroup(base.ShowOne):
     """Show a share group, its share types and the ids of its shares."""
 
     def get_parser(self, prog_name):
@@ -95,7 +92,7 @@ class ShowShareGroup(show.ShowOne):
         return show_group(api, api.get(parsed_args.group))
 
 
-class SetShareGroup(command.Command):
+class SetShareGroup(base.Command):
     """Set the name or description of a share group."""
 
     def get_parser(self, prog_name):
@@ -112,7 +109,7 @@ class SetShareGroup(command.Command):
                                  description=parsed_args.description)
 
 
-class DeleteShareGroup(command.Command):
+class DeleteShareGroup(base.Command):
     """Delete share groups (with shares or snapshots: only with --force)."""
 
     def get_parser(self, prog_name):

@@ -3,10 +3,6 @@ delete share group snapshots, and list their members (as
 ``openstack share group snapshot ...`` does).
 """
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import share as share_cli
 from storagemgr.cli import share_group as group_cli
@@ -29,7 +25,7 @@ def add_snapshot_ref(parser, dest='snapshot', nargs=None):
     return parser
 
 
-class CreateShareGroupSnapshot(show.ShowOne):
+class CreateShareGroupSnapshot(base.ShowOne):
     """Snapshot every share of a share group at one point in time."""
 
     def get_parser(self, prog_name):
@@ -49,7 +45,7 @@ class CreateShareGroupSnapshot(show.ShowOne):
             description=parsed_args.description))
 
 
-class ListShareGroupSnapshot(lister.Lister):
+class ListShareGroupSnapshot(base.Lister):
     """List share group snapshots."""
 
     def get_parser(self, prog_name):
@@ -65,7 +61,7 @@ class ListShareGroupSnapshot(lister.Lister):
         return base.list_columns(snapshots, LIST_COLUMNS)
 
 
-class ShowShareGroupSnapshot(show.ShowOne):
+class ShowShareGroupSnapshot(base.ShowOne):
     """Show a share group snapshot and the ids of the shares it holds."""
 
     def get_parser(self, prog_name):
@@ -76,7 +72,7 @@ class ShowShareGroupSnapshot(show.ShowOne):
         return show_snapshot(api, api.get_snapshot(parsed_args.snapshot))
 
 
-class SetShareGroupSnapshot(command.Command):
+class SetShareGroupSnapshot(base.Command):
     """Set the name or description of a share group snapshot."""
 
     def get_parser(self, prog_name):
@@ -92,7 +88,7 @@ class SetShareGroupSnapshot(command.Command):
             description=parsed_args.description)
 
 
-class DeleteShareGroupSnapshot(command.Command):
+class DeleteShareGroupSnapshot(base.Command):
     """Delete share group snapshots with their members' snapshots."""
 
     def get_parser(self, prog_name):
@@ -112,7 +108,7 @@ class DeleteShareGroupSnapshot(command.Command):
             'share group snapshot deletions')
 
 
-class ListShareGroupSnapshotMembers(lister.Lister):
+class ListShareGroupSnapshotMembers(base.Lister):
     """List the members of a share group snapshot: one per share."""
 
     def get_parser(self, prog_name):

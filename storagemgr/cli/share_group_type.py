@@ -3,7 +3,6 @@ delete share group types (as ``openstack share group type ...`` does).
 """
 
 from storagemgr.cli import share_type
-from storagemgr.types import api as types_api
 
 
 def _fields(record):
@@ -12,7 +11,7 @@ def _fields(record):
 
 
 SHARE_GROUP_TYPES = share_type.TypeCli(
-    types_api.share_group_types, ('--group-specs',), _fields,
+    'share_group_types', ('--group-specs',), _fields,
     ('id', 'name', 'visibility', 'is_default', 'group_specs', 'share_types',
      'description'),
     ('group_specs', 'share_types'))

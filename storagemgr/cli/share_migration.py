@@ -6,12 +6,9 @@ client's form, which always takes a value (``--writable True``), is
 accepted too.
 """
 
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import share as share_cli
 from storagemgr import exception
-from storagemgr.share_migration import api as migration_api
 
 # (option, API keyword, help) of start's yes/no options.
 FLAGS = (
@@ -35,7 +32,9 @@ BAR_WIDTH = 30
 
 
 def get_api(app):
-    """The share migration service layer for this command's backends."""
+    """The share migration service layer (imported when a command runs)."""
+    from storagemgr.share_migration import api as migration_api
+
     return migration_api.API(registry=app.registry, context=app.context)
 
 
@@ -94,7 +93,7 @@ class ProgressReporter(object):
             self.drawn = False
 
 
-class ShareMigrationCommand(show.ShowOne):
+class ShareMigrationCommand(base.ShowOne):
     """A command on one share's migration that shows its record."""
 
     def get_parser(self, prog_name):

@@ -2,10 +2,6 @@
 and abandon share snapshots.
 """
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import share as share_cli
 
@@ -13,7 +9,7 @@ STRUCTURED = ('export_locations',)
 LIST_COLUMNS = ('id', 'name', 'share_id', 'size', 'status')
 
 
-class CreateShareSnapshot(show.ShowOne):
+class CreateShareSnapshot(base.ShowOne):
     """Take a snapshot of a share."""
 
     def get_parser(self, prog_name):
@@ -28,7 +24,7 @@ class CreateShareSnapshot(show.ShowOne):
         return base.show_columns(snapshot, structured=STRUCTURED)
 
 
-class ListShareSnapshot(lister.Lister):
+class ListShareSnapshot(base.Lister):
     """List share snapshots."""
 
     def get_parser(self, prog_name):
@@ -43,7 +39,7 @@ class ListShareSnapshot(lister.Lister):
         return base.list_columns(snapshots, LIST_COLUMNS)
 
 
-class ShowShareSnapshot(show.ShowOne):
+class ShowShareSnapshot(base.ShowOne):
     """Show a share snapshot."""
 
     def get_parser(self, prog_name):
@@ -57,7 +53,7 @@ class ShowShareSnapshot(show.ShowOne):
             structured=STRUCTURED)
 
 
-class DeleteShareSnapshot(command.Command):
+class DeleteShareSnapshot(base.Command):
     """Delete share snapshots."""
 
     def get_parser(self, prog_name):
@@ -70,7 +66,7 @@ class DeleteShareSnapshot(command.Command):
                            'snapshot deletions')
 
 
-class AdoptShareSnapshot(show.ShowOne):
+class AdoptShareSnapshot(base.ShowOne):
     """Bring a snapshot the backend already has under management."""
 
     def get_parser(self, prog_name):
@@ -95,7 +91,7 @@ class AdoptShareSnapshot(show.ShowOne):
         return base.show_columns(snapshot, structured=STRUCTURED)
 
 
-class AbandonShareSnapshot(command.Command):
+class AbandonShareSnapshot(base.Command):
     """Stop managing snapshots; their data stays on the backend."""
 
     def get_parser(self, prog_name):

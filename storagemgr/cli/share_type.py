@@ -8,15 +8,9 @@ and their columns, so the generic commands live here, driven by a
 them as ``share_snapshot`` reuses the share helpers.
 """
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import share as share_cli
 from storagemgr import exception
-from storagemgr.types import api as types_api
-from storagemgr.types import extra_specs as specs_rules
 
 
 def common_fields(record):
@@ -30,7 +24,8 @@ def common_fields(record):
 class TypeCli(object):
     """How one family's commands name and show things.
 
-    :param family: the ``storagemgr.types.api`` family.
+    :param family: the name of the ``storagemgr.types.api`` family
+        (``share_types``...), imported when a command runs.
     :param spec_flags: the options that add specs, canonical one first.
     :param fields: ``fields(record)`` adds the family's own columns to
         ``common_fields``.
@@ -40,11 +35,17 @@ class TypeCli(object):
 
     def __init__(self, family, spec_flags, fields, list_columns,
                  structured):
-        self.family = family
+        self.family_name = family
         self.spec_flags = spec_flags
         self.fields = fields
         self.list_columns = list_columns
         self.structured = structured
+
+    @property
+    def family(self):
+        from storagemgr.types import api as types_api
+
+        return getattr(types_api, self.family_name)
 
     def add_specs(self, parser):
         parser.add_argument(
@@ -75,7 +76,7 @@ def add_visibility(parser, what):
                        help='Mark the %s private.' % what)
 
 
-class CreateType(show.ShowOne):
+class CreateType(base.ShowOne):
     """Create a type (the family's subclass adds its arguments)."""
 
     cli = None
@@ -105,7 +106,7 @@ class CreateType(show.ShowOne):
             parsed_args, self.cli.specs(parsed_args), is_public))
 
 
-class ListType(lister.Lister):
+class ListType(base.Lister):
     """List types."""
 
     cli = None
@@ -116,7 +117,7 @@ class ListType(lister.Lister):
             self.cli.list_columns, structured=self.cli.structured)
 
 
-class ShowType(show.ShowOne):
+class ShowType(base.ShowOne):
     """Show a type."""
 
     cli = None
@@ -129,7 +130,7 @@ class ShowType(show.ShowOne):
         return self.cli.show(self.cli.family.get(parsed_args.type))
 
 
-class SetType(command.Command):
+class SetType(base.Command):
     """Set specs (added or replaced), name, description or visibility."""
 
     cli = None
@@ -151,7 +152,7 @@ class SetType(command.Command):
             is_public=parsed_args.is_public, name=parsed_args.name)
 
 
-class UnsetType(command.Command):
+class UnsetType(base.Command):
     """Remove specs from a type."""
 
     cli = None
@@ -171,7 +172,7 @@ class UnsetType(command.Command):
         self.cli.family.unset(parsed_args.type, self.keys(parsed_args))
 
 
-class DeleteType(command.Command):
+class DeleteType(base.Command):
     """Delete types (refused while anything uses them)."""
 
     cli = None
@@ -187,15 +188,22 @@ class DeleteType(command.Command):
 
 # -- share types --------------------------------------------------------------
 
+def specs_rules():
+    """``storagemgr.types.extra_specs`` (its oslo.utils import is slow)."""
+    from storagemgr.types import extra_specs
+
+    return extra_specs
+
+
 def _share_type_fields(record):
-    required, optional = specs_rules.split_share_type_specs(
+    required, optional = specs_rules().split_share_type_specs(
         record['extra_specs'])
     return {'required_extra_specs': required,
             'optional_extra_specs': optional}
 
 
 SHARE_TYPES = TypeCli(
-    types_api.share_types, ('--extra-specs',), _share_type_fields,
+    'share_types', ('--extra-specs',), _share_type_fields,
     ('id', 'name', 'visibility', 'is_default', 'required_extra_specs',
      'optional_extra_specs', 'description'),
     ('required_extra_specs', 'optional_extra_specs'))
@@ -214,11 +222,12 @@ class CreateShareType(CreateType):
                  'false (also 1/0, yes/no).')
 
     def create(self, parsed_args, specs, is_public):
-        if specs_rules.DHSS in specs:
+        dhss = specs_rules().DHSS
+        if dhss in specs:
             raise exception.InvalidInput(
                 reason='%s is the positional argument; do not repeat it in '
-                       '--extra-specs' % specs_rules.DHSS)
-        specs[specs_rules.DHSS] = parsed_args.driver_handles_share_servers
+                       '--extra-specs' % dhss)
+        specs[dhss] = parsed_args.driver_handles_share_servers
         return super().create(parsed_args, specs, is_public)
 
 

@@ -1,12 +1,9 @@
 """``storagemgr storage alert list``."""
 
-from cliff import lister
-
 from storagemgr.cli import base
-from storagemgr.plugins import service
 
 
-class ListAlert(lister.Lister):
+class ListAlert(base.Lister):
     """List storage alerts, lowered ones included unless --active.
 
     ``affects`` lists the resources an alert propagated to.
@@ -20,7 +17,7 @@ class ListAlert(lister.Lister):
 
     def take_action(self, parsed_args):
         return base.list_columns(
-            service.list_alerts(active_only=parsed_args.active),
+            base.plugin_service().list_alerts(active_only=parsed_args.active),
             ('id', 'resource_id', 'resource', 'severity', 'alert_class',
              'message', 'active', 'raised_at', 'lowered_at', 'affects'),
             structured=('affects',))

@@ -1,19 +1,16 @@
 """``storagemgr storage plugin list`` and ``... validate``."""
 
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
-from storagemgr.plugins import loader
-from storagemgr.plugins import validation
 
 _STRUCTURED = ('resource_classes', 'scannable_classes', 'problems')
 
 
-class ListPlugin(lister.Lister):
+class ListPlugin(base.Lister):
     """List the storage plugins: loaded ones, and those that failed."""
 
     def take_action(self, parsed_args):
+        from storagemgr.plugins import loader
+
         records = loader.get_plugin_manager().list_plugins()
         return base.list_columns(
             records, ('name', 'version', 'module', 'internal',
@@ -21,7 +18,7 @@ class ListPlugin(lister.Lister):
             structured=_STRUCTURED)
 
 
-class ValidatePlugin(show.ShowOne):
+class ValidatePlugin(base.ShowOne):
     """Check a plugin file (or package directory) against the plugin API.
 
     Prints OK, or every problem found; exits 1 if there is any.
@@ -34,6 +31,8 @@ class ValidatePlugin(show.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
+        from storagemgr.plugins import validation
+
         name, problems = validation.validate_path(parsed_args.path)
         self._problems = problems
         record = {'plugin': name, 'path': parsed_args.path,

@@ -1,16 +1,12 @@
 """``storagemgr storage resource list/show``."""
 
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
-from storagemgr.plugins import service
 
 _STRUCTURED = ('attributes', 'parents', 'children', 'alerts',
                'statistics')
 
 
-class ListResource(lister.Lister):
+class ListResource(base.Lister):
     """List storage resources reported by the plugins."""
 
     def get_parser(self, prog_name):
@@ -23,15 +19,15 @@ class ListResource(lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        records = service.list_resources(parsed_args.plugin,
-                                         parsed_args.class_name,
-                                         parsed_args.scannable)
+        records = base.plugin_service().list_resources(
+            parsed_args.plugin, parsed_args.class_name,
+            parsed_args.scannable)
         return base.list_columns(
             records, ('id', 'plugin', 'class', 'label', 'scope',
                       'attributes'), structured=_STRUCTURED)
 
 
-class ShowResource(show.ShowOne):
+class ShowResource(base.ShowOne):
     """Show a resource with its parents, children and active alerts."""
 
     def get_parser(self, prog_name):
@@ -40,5 +36,5 @@ class ShowResource(show.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        return base.show_columns(service.show_resource(parsed_args.id),
-                                 structured=_STRUCTURED)
+        record = base.plugin_service().show_resource(parsed_args.id)
+        return base.show_columns(record, structured=_STRUCTURED)

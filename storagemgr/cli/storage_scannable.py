@@ -1,17 +1,12 @@
 """``storagemgr storage scannable add/list/remove``."""
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
-from storagemgr.plugins import service
 
 _COLUMNS = ('id', 'plugin', 'class', 'label', 'kind', 'host', 'state',
             'update_period', 'failures', 'last_error', 'last_scan_at')
 
 
-class AddScannable(show.ShowOne):
+class AddScannable(base.ShowOne):
     """Add a scannable resource (a controller, a simulated array...).
 
     The manager scans it with its plugin from its next pass on. Password
@@ -29,20 +24,21 @@ class AddScannable(show.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        record = service.add_scannable(parsed_args.plugin,
-                                       parsed_args.class_name,
-                                       parsed_args.attributes)
+        record = base.plugin_service().add_scannable(
+            parsed_args.plugin, parsed_args.class_name,
+            parsed_args.attributes)
         return base.show_columns(record)
 
 
-class ListScannable(lister.Lister):
+class ListScannable(base.Lister):
     """List scannable resources and agent hosts, with their scan state."""
 
     def take_action(self, parsed_args):
-        return base.list_columns(service.list_scannables(), _COLUMNS)
+        return base.list_columns(base.plugin_service().list_scannables(),
+                                 _COLUMNS)
 
 
-class RemoveScannable(command.Command):
+class RemoveScannable(base.Command):
     """Remove a scannable and every resource that belongs only to it."""
 
     def get_parser(self, prog_name):
@@ -52,6 +48,6 @@ class RemoveScannable(command.Command):
         return parser
 
     def take_action(self, parsed_args):
-        removed = service.remove_scannable(parsed_args.id)
+        removed = base.plugin_service().remove_scannable(parsed_args.id)
         self.app.stdout.write('Removed scannable %s and %d resource(s).\n' % (
             parsed_args.id, removed))

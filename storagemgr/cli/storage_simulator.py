@@ -5,8 +5,6 @@ Both take the simulated array as a scannable id (of a simulator
 file, and show the faults now active. The next scan reports the change.
 """
 
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr import exception
 from storagemgr.plugins.builtin.simulator import state as array_state
@@ -36,7 +34,7 @@ def _describe(path, state):
             'resources': array_state.count_resources(state)}
 
 
-class InjectFault(show.ShowOne):
+class InjectFault(base.ShowOne):
     """Inject a fault into a simulated array."""
 
     def get_parser(self, prog_name):
@@ -60,7 +58,7 @@ class InjectFault(show.ShowOne):
                                  structured=('faults',))
 
 
-class ClearFault(show.ShowOne):
+class ClearFault(base.ShowOne):
     """Clear faults of a simulated array (all of them by default)."""
 
     def get_parser(self, prog_name):

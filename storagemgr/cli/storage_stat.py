@@ -2,15 +2,12 @@
 
 import time
 
-from cliff import lister
 
 from storagemgr.cli import base
 from storagemgr import exception
-from storagemgr.plugins import charts
-from storagemgr.plugins import service
 
 
-class ShowStat(lister.Lister):
+class ShowStat(base.Lister):
     """Show a resource's statistics; optionally draw them as a PNG."""
 
     def get_parser(self, prog_name):
@@ -32,9 +29,11 @@ class ShowStat(lister.Lister):
                 raise exception.InvalidInput(
                     reason='--since must be a positive number of seconds')
             since = time.time() - parsed_args.since
-        record, series, layout = service.statistics(
+        record, series, layout = base.plugin_service().statistics(
             parsed_args.id, parsed_args.names, since)
         if parsed_args.chart:
+            from storagemgr.plugins import charts
+
             charts.write_png(parsed_args.chart, record['label'], layout,
                              series)
         rows = [{'statistic': name, 'timestamp': ts, 'value': value}

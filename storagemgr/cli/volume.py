@@ -1,13 +1,7 @@
 """``storagemgr volume ...``: as ``openstack volume ...`` does it."""
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr import exception
-from storagemgr.plugins import health
-from storagemgr.volume import api as volume_api
 
 VOLUME_COLUMNS = ('id', 'name', 'status', 'size')
 VOLUME_LONG_COLUMNS = VOLUME_COLUMNS + ('volume_type', 'host', 'backend',
@@ -20,10 +14,13 @@ ATTACHMENT_SUMMARY = ('id', 'attached_host', 'attached_path',
 
 
 def service(app):
+    """The volume service layer (imported when a command runs)."""
+    from storagemgr.volume import api as volume_api
+
     return volume_api.API(app.registry)
 
 
-class CreateVolume(show.ShowOne):
+class CreateVolume(base.ShowOne):
     """Create a volume (empty, from a snapshot, or a clone)."""
 
     def get_parser(self, prog_name):
@@ -68,7 +65,7 @@ class CreateVolume(show.ShowOne):
         return base.show_columns(volume)
 
 
-class ListVolume(lister.Lister):
+class ListVolume(base.Lister):
     """List volumes."""
 
     def get_parser(self, prog_name):
@@ -83,7 +80,7 @@ class ListVolume(lister.Lister):
         return base.list_columns(service(self.app).list_volumes(), names)
 
 
-class ShowVolume(show.ShowOne):
+class ShowVolume(base.ShowOne):
     """Show a volume."""
 
     def get_parser(self, prog_name):
@@ -94,6 +91,8 @@ class ShowVolume(show.ShowOne):
 
     def take_action(self, parsed_args):
         record = service(self.app).get_volume(parsed_args.volume)
+        from storagemgr.plugins import health
+
         # Storage health: alerts on what the volume's backend sits on.
         record['alerts'] = health.alerts_for_backend(self.app.registry,
                                                      record['backend'])
@@ -106,7 +105,7 @@ class ShowVolume(show.ShowOne):
                                                      'attachments'))
 
 
-class DeleteVolume(command.Command):
+class DeleteVolume(base.Command):
     """Delete volumes."""
 
     def get_parser(self, prog_name):
@@ -121,7 +120,7 @@ class DeleteVolume(command.Command):
             api.delete_volume(volume)
 
 
-class SetVolume(show.ShowOne):
+class SetVolume(base.ShowOne):
     """Change a volume: grow it with --size."""
 
     def get_parser(self, prog_name):
@@ -138,7 +137,7 @@ class SetVolume(show.ShowOne):
             parsed_args.volume, parsed_args.size))
 
 
-class AttachVolume(show.ShowOne):
+class AttachVolume(base.ShowOne):
     """Attach a volume to this host (through os-brick, as cinderlib does).
 
     Prints the attachment; ``attached_path`` is where the volume's data is
@@ -160,7 +159,7 @@ class AttachVolume(show.ShowOne):
                                  structured=('connection_info', 'connector'))
 
 
-class DetachVolume(command.Command):
+class DetachVolume(base.Command):
     """Detach a volume from this host."""
 
     def get_parser(self, prog_name):

@@ -1,9 +1,5 @@
 """``storagemgr volume snapshot ...``: snapshots of single volumes."""
 
-from cliff import command
-from cliff import lister
-from cliff import show
-
 from storagemgr.cli import base
 from storagemgr.cli import volume as volume_cli
 
@@ -11,7 +7,7 @@ SNAPSHOT_COLUMNS = ('id', 'name', 'status', 'size', 'volume_id',
                     'cgsnapshot_id')
 
 
-class CreateVolumeSnapshot(show.ShowOne):
+class CreateVolumeSnapshot(base.ShowOne):
     """Snapshot a volume."""
 
     def get_parser(self, prog_name):
@@ -26,7 +22,7 @@ class CreateVolumeSnapshot(show.ShowOne):
             parsed_args.volume, parsed_args.name))
 
 
-class ListVolumeSnapshot(lister.Lister):
+class ListVolumeSnapshot(base.Lister):
     """List volume snapshots (group snapshot members included)."""
 
     def take_action(self, parsed_args):
@@ -34,7 +30,7 @@ class ListVolumeSnapshot(lister.Lister):
             volume_cli.service(self.app).list_snapshots(), SNAPSHOT_COLUMNS)
 
 
-class ShowVolumeSnapshot(show.ShowOne):
+class ShowVolumeSnapshot(base.ShowOne):
     """Show a volume snapshot."""
 
     def get_parser(self, prog_name):
@@ -48,7 +44,7 @@ class ShowVolumeSnapshot(show.ShowOne):
             parsed_args.snapshot))
 
 
-class DeleteVolumeSnapshot(command.Command):
+class DeleteVolumeSnapshot(base.Command):
     """Delete volume snapshots."""
 
     def get_parser(self, prog_name):

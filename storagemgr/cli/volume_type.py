@@ -3,10 +3,9 @@ delete volume types (as ``openstack volume type ...`` does).
 """
 
 from storagemgr.cli import share_type
-from storagemgr.types import api as types_api
 
 VOLUME_TYPES = share_type.TypeCli(
-    types_api.volume_types, ('--property', '--extra-specs'),
+    'volume_types', ('--property', '--extra-specs'),
     lambda record: {'extra_specs': record['extra_specs']},
     ('id', 'name', 'visibility', 'is_default', 'extra_specs',
      'description'),
