@@ -38,6 +38,7 @@ from storagemgr.share.drivers import local_exports as exports
 from storagemgr.share.drivers import local_files as files
 from storagemgr.share.drivers import local_groups as groups
 from storagemgr.share.drivers import local_migration as migration
+from storagemgr.share.drivers import local_replication as replication
 from storagemgr.share.drivers import local_state as state
 
 LOG = logging.getLogger(__name__)
@@ -84,12 +85,14 @@ def _share_proto(share):
 
 
 class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
-                       migration.LocalMigrationMixin, driver.ShareDriver):
+                       migration.LocalMigrationMixin,
+                       replication.LocalReplicationMixin, driver.ShareDriver):
     """Shares as directories under ``local_share_root``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(False, *args, **kwargs)
-        self.configuration.append_config_values(local_opts)
+        self.configuration.append_config_values(
+            local_opts + replication.replication_opts)
         self.ipv6_implemented = True
         self.root = None
         self.exports_dir = None
@@ -97,7 +100,8 @@ class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
 
     @staticmethod
     def get_driver_options():
-        return driver.ShareDriver.get_driver_options() + local_opts
+        return (driver.ShareDriver.get_driver_options() + local_opts +
+                replication.replication_opts)
 
     # -- set up -----------------------------------------------------------
 
@@ -399,9 +403,11 @@ class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
             entries, sections = [], {}
             for share_id, record in sorted(
                     self.store.list(state.SHARES).items()):
+                rules = self._exported_rules(record)
+                if rules is None:
+                    continue  # a dr replica: not exported until promoted
                 entries.append((record['path'],
-                                record.get('proto', exports.NFS),
-                                record.get('access', [])))
+                                record.get('proto', exports.NFS), rules))
                 sections[record['path']] = 'share-%s' % share_id
             state.write_atomically(self.exports_file,
                                    exports.render_nfs(backend, entries),
@@ -534,6 +540,7 @@ class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
             'create_share_from_snapshot_support': True,
             'revert_to_snapshot_support': True,
             'mount_snapshot_support': False,
+            'replication_type': self._replication_capability(),
         }
         stats = {
             'share_backend_name': (self._config('share_backend_name') or
@@ -547,6 +554,7 @@ class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
             'snapshot_support': True,
             'create_share_from_snapshot_support': True,
             'revert_to_snapshot_support': True,
+            'replication_type': self._replication_capability(),
             'pools': [pool],
             # The member copies of a group snapshot are back to back
             # under the group's lock, not one atomic moment: the driver
