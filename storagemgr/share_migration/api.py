@@ -109,6 +109,12 @@ class API(object):
                 reason='share %s is in share group %s; shares in a group '
                        'cannot be migrated' % (share.id,
                                                share.share_group_id))
+        replicas = share_records.secondary_replica_ids(share.id)
+        if replicas:
+            raise exception.InvalidShare(
+                reason='share %s has secondary replicas (%s); a replicated '
+                       'share cannot be migrated: delete its replicas '
+                       'first' % (share.id, start_flows.listed(replicas)))
         if force_host_assisted:
             refusal = start_flows.host_assisted_refusal(
                 nondisruptive, preserve_snapshots, [])
@@ -142,8 +148,10 @@ class API(object):
                 Instance, instance.id, [share_constants.STATUS_AVAILABLE],
                 {'status': share_constants.STATUS_MIGRATING}, 'migrate',
                 'Share', session=session, shown_id=share.id,
-                criteria=[share_records.no_rules_in_transition_criterion()],
-                conditions='no access rule being applied or denied')
+                criteria=[share_records.no_rules_in_transition_criterion(),
+                          share_records.no_secondary_replicas_criterion()],
+                conditions='no access rule being applied or denied and no '
+                           'secondary replica')
             placement.reserve_on(session, pool.host, share.size, pool,
                                  kind['extra_specs'])
             destination = db_api.create(Instance, {
