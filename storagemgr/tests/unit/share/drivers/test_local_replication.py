@@ -618,10 +618,9 @@ class LocalReplicationTestCase(base.TestCase):
         with mock.patch.object(replication.LocalReplicationMixin,
                                '_copy_replica_snapshot',
                                side_effect=OSError(28, 'No space')):
-            with mock.patch.object(self.b1, 'create_snapshot',
-                                   wraps=self.b1.create_snapshot):
-                updates = self.b1.create_replicated_snapshot(
-                    self.context, self.replica_list(), self.snapshots())
+            updates = self.b1.create_replicated_snapshot(
+                self.context, self.replica_list(), self.snapshots())
+        self.assertEqual('available', updates[0]['status'])
         self.assertEqual({'id': 'sb', 'status': 'creating'}, updates[1])
         update = self.b2.update_replicated_snapshot(
             self.context, self.replica_list(), self.second,
