@@ -12,7 +12,6 @@ import threading
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import uuidutils
-from tooz import coordination as tooz_coordination
 
 from storagemgr import exception
 
@@ -25,6 +24,10 @@ _coordinator_pid = None
 
 
 def _make_coordinator():
+    # tooz brings futurist and eventlet (0.2-0.3 s): imported by the first
+    # lock taken, not by every module that may take one.
+    from tooz import coordination as tooz_coordination
+
     url = CONF.coordination.backend_url
     if url.startswith('file://'):
         os.makedirs(url[len('file://'):], mode=0o700, exist_ok=True)

@@ -22,7 +22,6 @@ from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share_group as group_models
 from storagemgr import exception
-from storagemgr.flows import engine as flow_engine
 from storagemgr import hosts
 from storagemgr import input_checks
 from storagemgr.scheduler.filters import capabilities
@@ -30,13 +29,6 @@ from storagemgr.scheduler import placement
 from storagemgr.share import access_rules
 from storagemgr.share import constants
 from storagemgr.share import driver_views
-from storagemgr.share.flows import access as access_flows
-from storagemgr.share.flows import create as create_flows
-from storagemgr.share.flows import delete as delete_flows
-from storagemgr.share.flows import manage as manage_flows
-from storagemgr.share.flows import resize as resize_flows
-from storagemgr.share.flows import revert as revert_flows
-from storagemgr.share.flows import snapshot as snapshot_flows
 from storagemgr.share import model_updates
 from storagemgr.share import records
 from storagemgr.share_group import records as group_records
@@ -132,6 +124,8 @@ class API(object):
     def _run(self, factory, store, resource, operation, passthrough=(),
              claim=None):
         """Claim and run a flow; wrap foreign exceptions in a clear one."""
+        from storagemgr.flows import engine as flow_engine
+
         try:
             flow_engine.run_flow(factory, store=store, resource=resource,
                                  claim=claim)
@@ -165,6 +159,8 @@ class API(object):
         ``share_group``: the group (id or name) the share joins; it goes
         where the group is, and must be of one of the group's types.
         """
+        from storagemgr.share.flows import create as create_flows
+
         share_values = {
             'id': uuidutils.generate_uuid(),
             'share_proto': _protocol(share_proto),
@@ -298,6 +294,8 @@ class API(object):
 
         ``share_group``: the group the share must be in (refused if not).
         """
+        from storagemgr.share.flows import delete as delete_flows
+
         share, instance = records.find_share_and_instance(share_ref)
         if share_group is not None and group_records.find_group(
                 share_group).id != share.share_group_id:
@@ -375,10 +373,14 @@ class API(object):
         return self.shrink(share.id, new_size)
 
     def extend(self, share_ref, new_size):
+        from storagemgr.share.flows import resize as resize_flows
+
         return self._resize(share_ref, new_size, constants.STATUS_EXTENDING,
                             resize_flows.extend_share_flow, 'extend')
 
     def shrink(self, share_ref, new_size):
+        from storagemgr.share.flows import resize as resize_flows
+
         try:
             return self._resize(share_ref, new_size,
                                 constants.STATUS_SHRINKING,
@@ -424,6 +426,8 @@ class API(object):
 
     def revert(self, snapshot_ref):
         """Revert a share, in place, to its latest snapshot."""
+        from storagemgr.share.flows import revert as revert_flows
+
         snapshot = records.find_snapshot(snapshot_ref)
         share = records.get_share(snapshot.share_id)
         instance = records.active_instance(share.id)
@@ -466,6 +470,8 @@ class API(object):
         The share is of ``share_type`` (or the default type), whose extra
         specs the pool's capabilities must meet.
         """
+        from storagemgr.share.flows import manage as manage_flows
+
         _location(export_path, 'export path')
         target = process_registry.get_backend(
             self._backend_name(backend), 'share', self.context)
@@ -508,6 +514,8 @@ class API(object):
 
     def unmanage(self, share_ref):
         """Forget a share, leaving its data on the backend."""
+        from storagemgr.share.flows import manage as manage_flows
+
         share, instance = records.find_share_and_instance(share_ref)
         self._run(manage_flows.unmanage_share_flow,
                   {'share_id': share.id, 'backend': instance.backend},
@@ -546,6 +554,8 @@ class API(object):
         return instance, snapshot_values['id'], claim
 
     def create_snapshot(self, share_ref, name=None):
+        from storagemgr.share.flows import snapshot as snapshot_flows
+
         instance, snapshot_id, claim = self._new_snapshot(
             share_ref, name, constants.STATUS_CREATING, 'snapshot')
         self._run(snapshot_flows.create_snapshot_flow,
@@ -568,6 +578,8 @@ class API(object):
                     share_id=share_id)]
 
     def delete_snapshot(self, snapshot_ref):
+        from storagemgr.share.flows import snapshot as snapshot_flows
+
         self._remove_snapshot(snapshot_ref,
                               snapshot_flows.delete_snapshot_flow,
                               constants.SNAPSHOT_DELETABLE_STATUSES,
@@ -589,6 +601,8 @@ class API(object):
     def manage_snapshot(self, share_ref, provider_location, name=None,
                         driver_options=None):
         """Adopt a snapshot the backend already has."""
+        from storagemgr.share.flows import manage as manage_flows
+
         _location(provider_location, 'provider location')
         instance, snapshot_id, claim = self._new_snapshot(
             share_ref, name, constants.STATUS_MANAGING, 'adopt a snapshot',
@@ -601,6 +615,8 @@ class API(object):
         return self.get_snapshot(snapshot_id)
 
     def unmanage_snapshot(self, snapshot_ref):
+        from storagemgr.share.flows import manage as manage_flows
+
         self._remove_snapshot(snapshot_ref,
                               manage_flows.unmanage_snapshot_flow,
                               constants.SNAPSHOT_UNMANAGEABLE_STATUSES,
@@ -655,6 +671,8 @@ class API(object):
             share_id, rule_id))
 
     def _run_access(self, share, instance, apply_ids, deny_ids, claim):
+        from storagemgr.share.flows import access as access_flows
+
         self._run(access_flows.update_access_flow,
                   {'share_id': share.id, 'backend': instance.backend,
                    'apply_ids': apply_ids, 'deny_ids': deny_ids},
