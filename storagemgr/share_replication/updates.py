@@ -15,6 +15,7 @@ from storagemgr.db import api as db_api
 from storagemgr.db import session as db_session
 from storagemgr.driver_returns import ReturnChecker
 from storagemgr.flows import common
+from storagemgr.message import api as message_api
 from storagemgr.scheduler import capacity
 from storagemgr.share import model_updates
 from storagemgr.share import records as share_records
@@ -240,26 +241,30 @@ def promote_failed(share_id, replica_id, failures=None):
                                        replica_id))
 
 
-def apply_replica_state(replica_id, state):
+def apply_replica_state(replica_id, state, driver_name=None):
     """R20-R23: write a polled state; None changes nothing.
 
-    A replica that reports a state again after an ``error`` is available
-    again (R23).
+    ``error`` puts the replica in ``error`` with a message saying the
+    driver reported it (R22); a replica that reports a state again after
+    an ``error`` is available again (R23).
     """
     if state is None:
         return False
-    values = {'replica_state': state}
+    status = (constants.STATUS_ERROR if state == constants.ERROR
+              else constants.STATUS_AVAILABLE)
     with db_session.session_scope() as session:
-        if state == constants.ERROR:
-            values['status'] = constants.STATUS_ERROR
-            expected = [constants.STATUS_AVAILABLE, constants.STATUS_ERROR]
-        else:
-            values['status'] = constants.STATUS_AVAILABLE
-            expected = [constants.STATUS_AVAILABLE, constants.STATUS_ERROR]
-        return db_api.conditional_update(
-            Instance, replica_id, values,
-            expected={'status': expected, 'active': False},
+        written = db_api.conditional_update(
+            Instance, replica_id, {'replica_state': state, 'status': status},
+            expected={'status': [constants.STATUS_AVAILABLE,
+                                 constants.STATUS_ERROR],
+                      'active': False},
             session=session)
+    if written and state == constants.ERROR:
+        message_api.record(
+            records.MESSAGE_RESOURCE, replica_id, 'update',
+            'the driver %s reported the replica in error '
+            '(update_replica_state)' % (driver_name or 'of its backend'))
+    return written
 
 
 def replica_failed(replica_id, expected, action, failures=None,

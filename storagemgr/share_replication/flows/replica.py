@@ -135,8 +135,9 @@ class UpdateReplicaState(base.ReplicaTask):
 
 class RecordReplicaState(base.ReplicaTask):
 
-    def execute(self, replica_id, replica_state):
-        updates.apply_replica_state(replica_id, replica_state)
+    def execute(self, replica_id, replica_state, backend):
+        updates.apply_replica_state(replica_id, replica_state,
+                                    driver_name='of backend %s' % backend)
 
 
 def create_replica_flow():
