@@ -40,8 +40,6 @@ import subprocess
 import sys
 import textwrap
 
-import ddt
-
 from storagemgr.tests.compat import base as compat_base
 from storagemgr.tests.compat import test_manila_dummy as dummy_tests
 
@@ -115,7 +113,6 @@ def _exports(mountpoint):
             '11.0.0.11:' + mountpoint]
 
 
-@ddt.ddt
 class _ReplicationTests(dummy_tests._DummyBackend):
     """Replicas of a share on dr1, made on dr2 by the dummy."""
 
@@ -187,10 +184,6 @@ class _ReplicationTests(dummy_tests._DummyBackend):
         return states
 
     # -- fixtures -------------------------------------------------------------
-
-    def setUp(self):
-        super().setUp()
-        self.set_delays(dummy_tests.NO_DELAYS)
 
     def start(self, *then, replica=True):
         """Share ``s1`` on dr1 (type ``rep``), a replica on dr2, ``then``.
