@@ -19,13 +19,10 @@ from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db import bulk as db_bulk
 from storagemgr import exception
-from storagemgr.flows import engine as flow_engine
 from storagemgr.scheduler import placement
 from storagemgr.share import constants as share_constants
 from storagemgr.share import records as share_records
 from storagemgr.share_replication import constants
-from storagemgr.share_replication.flows import replica as replica_flows
-from storagemgr.share_replication.flows import snapshot_poll
 from storagemgr.share_replication import records
 from storagemgr.types import api as types_api
 
@@ -35,6 +32,12 @@ CONF = cfg.CONF
 Instance = records.Instance
 Share = records.Share
 SnapshotInstance = records.SnapshotInstance
+
+
+def _flows():
+    """The replica flows, imported when one runs (reads need no taskflow)."""
+    from storagemgr.share_replication.flows import replica
+    return replica
 
 
 def _lock_share(session, share_id):
@@ -64,6 +67,8 @@ class API(object):
         return process_registry.get_registry()
 
     def _run(self, factory, store, resource, operation, claim=None):
+        from storagemgr.flows import engine as flow_engine
+
         try:
             flow_engine.run_flow(factory, store=store, resource=resource,
                                  claim=claim)
@@ -147,7 +152,10 @@ class API(object):
                 _lock_share(session, share.id)
                 share_records.transition(
                     Instance, active.id, [constants.STATUS_AVAILABLE],
-                    {'replica_state': constants.ACTIVE}, 'add a replica',
+                    {'replica_state': constants.ACTIVE,
+                     'access_rules_status': sa.func.coalesce(
+                         Instance.access_rules_status, 'active')},
+                    'add a replica',
                     'Share', session=session, shown_id=share.id,
                     criteria=[Instance.active.is_(True),
                               _busy_replicas_criterion()],
@@ -158,7 +166,7 @@ class API(object):
                 db_api.create(Instance, values, session=session)
                 self._snapshot_instances_for(session, share.id, replica_id)
 
-            self._run(replica_flows.create_replica_flow,
+            self._run(_flows().create_replica_flow,
                       {'share_id': share.id, 'replica_id': replica_id,
                        'backend': pool.backend, 'cast_readonly': cast},
                       {'share': share.id, 'replica': replica_id},
@@ -214,7 +222,7 @@ class API(object):
                 {'status': constants.SNAPSHOT_DELETING},
                 SnapshotInstance.share_instance_id == replica.id)
 
-        self._run(replica_flows.delete_replica_flow,
+        self._run(_flows().delete_replica_flow,
                   {'share_id': replica.share_id, 'replica_id': replica.id,
                    'backend': replica.backend, 'force': bool(force)},
                   {'share': replica.share_id, 'replica': replica.id},
@@ -256,7 +264,7 @@ class API(object):
                 share.id, [share_constants.STATUS_AVAILABLE], {},
                 'promote one of its replicas', session=session)
 
-        self._run(replica_flows.promote_replica_flow,
+        self._run(_flows().promote_replica_flow,
                   {'share_id': share.id, 'replica_id': replica.id,
                    'backend': replica.backend,
                    'cast_readonly': rtype == constants.READABLE},
@@ -287,7 +295,7 @@ class API(object):
         return self.get(replica.id)
 
     def _resync(self, replica):
-        self._run(replica_flows.resync_replica_flow,
+        self._run(_flows().resync_replica_flow,
                   {'share_id': replica.share_id, 'replica_id': replica.id,
                    'backend': replica.backend},
                   {'share': replica.share_id, 'replica': replica.id},
@@ -359,6 +367,7 @@ class API(object):
             if replica.active or (backends is not None and
                                   replica.backend not in backends):
                 continue
+            from storagemgr.share_replication.flows import snapshot_poll
             try:
                 driver = process_registry.driver_for(
                     replica.backend, 'share', self.context)

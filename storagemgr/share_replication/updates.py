@@ -12,12 +12,14 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 
 from storagemgr.db import api as db_api
+from storagemgr.db import bulk as db_bulk
 from storagemgr.db import session as db_session
 from storagemgr.driver_returns import ReturnChecker
 from storagemgr.flows import common
 from storagemgr.message import api as message_api
 from storagemgr.scheduler import capacity
 from storagemgr.share import model_updates
+from storagemgr.share import private_storage
 from storagemgr.share import records as share_records
 from storagemgr.share_replication import constants
 from storagemgr.share_replication import records
@@ -55,10 +57,20 @@ def _replica_update(checker, value, what):
     return update
 
 
-def check_create_replica(driver, value):
-    """``create_replica``: None or a replica update (R1-R4)."""
+def check_create_replica(driver, value, replication_type=None):
+    """``create_replica``: None or a replica update (R1-R4).
+
+    Only a ``writable`` share's new replica may be reported ``active``:
+    any other would make two active replicas.
+    """
     checker = ReturnChecker(driver, 'create_replica')
-    return _replica_update(checker, value, 'the replica update')
+    update = _replica_update(checker, value, 'the replica update')
+    if (update.get('replica_state') == constants.ACTIVE and
+            replication_type != constants.WRITABLE):
+        raise checker.fail(
+            "replica_state 'active' for a new replica of a %s share "
+            "(only writable replicas are all active)" % replication_type)
+    return update
 
 
 def check_promote(driver, value, replica_ids):
@@ -76,8 +88,10 @@ def check_promote(driver, value, replica_ids):
         if replica_id not in replica_ids:
             raise checker.fail('%s names %r, which is not a replica of '
                                'this share' % (label, replica_id))
+        # Drivers echo whole replica dicts back: only these keys count.
         checked[replica_id] = _replica_update(
-            checker, {k: v for k, v in entry.items() if k != 'id'}, label)
+            checker, {k: v for k, v in entry.items()
+                      if k in _PROMOTED_KEYS}, label)
     return checked
 
 
@@ -202,6 +216,15 @@ def apply_promoted(share_id, promoted_id, updates, cast_old_active):
                 continue
             db_api.update(Instance, replica_id,
                           _promote_values(update), session=session)
+        # R18: the promoted replica's snapshot instances still being
+        # created or deleted have nobody to finish them (the poll asks
+        # secondaries only).
+        db_bulk.update_where(
+            session, SnapshotInstance,
+            {'status': constants.SNAPSHOT_ERROR},
+            SnapshotInstance.share_instance_id == promoted_id,
+            SnapshotInstance.status.in_(
+                list(constants.SNAPSHOT_POLLED_STATUSES)))
         promoted = _promote_values(updates.get(promoted_id, {}))
         promoted.update(status=constants.STATUS_AVAILABLE,
                         replica_state=constants.ACTIVE,
@@ -269,12 +292,12 @@ def apply_replica_state(replica_id, state, driver_name=None):
 
 def replica_failed(replica_id, expected, action, failures=None,
                    status=constants.STATUS_ERROR,
-                   replica_state=constants.ERROR):
+                   replica_state=constants.ERROR, extra=None):
     """A replica's failure: status and replica state, and a message."""
     return common.error_out(
         Instance, replica_id, status, expected=list(expected),
-        extra={'replica_state': replica_state}, action=action,
-        failures=failures,
+        extra=dict(extra or {}, replica_state=replica_state),
+        action=action, failures=failures,
         message_resource=(records.MESSAGE_RESOURCE, replica_id))
 
 
@@ -331,8 +354,13 @@ def forget_snapshot_if_empty(snapshot_id):
 
 
 def forget_replica(replica_id):
-    """Delete a replica's snapshot instances and the replica itself."""
+    """Delete a replica, its snapshot instances and drivers' data on them."""
     with db_session.session_scope() as session:
+        snapshot_instance_ids = list(session.scalars(
+            sa.select(SnapshotInstance.id).where(
+                SnapshotInstance.share_instance_id == replica_id)))
+        private_storage.delete_entities(
+            [replica_id] + snapshot_instance_ids, session=session)
         session.execute(sa.delete(SnapshotInstance).where(
             SnapshotInstance.share_instance_id == replica_id))
         session.execute(sa.delete(RuleState).where(

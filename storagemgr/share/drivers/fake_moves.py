@@ -35,6 +35,12 @@ class FakeMovesMixin(object):
         self.replicas[new_replica['id']] = {
             'share_id': new_replica.get('share_id'), 'state': IN_SYNC,
             'rules': [r['id'] for r in access_rules]}
+        # A replica is a share on this backend too (update_access, stats).
+        self.shares.setdefault(new_replica['id'], {
+            'size': new_replica.get('size'),
+            'proto': new_replica.get('share_proto'), 'used_gb': 0,
+            'content': {}, 'rules': {r['id']: dict(r)
+                                     for r in access_rules}})
         return {'export_locations': self._locations(new_replica['id']),
                 'replica_state': IN_SYNC, 'access_rules_status': 'active'}
 
@@ -42,6 +48,7 @@ class FakeMovesMixin(object):
     def delete_replica(self, context, replica_list, replica_snapshots,
                        replica, share_server=None):
         self.replicas.pop(replica['id'], None)
+        self.shares.pop(replica['id'], None)
 
     @faultable
     def promote_replica(self, context, replica_list, replica, access_rules,

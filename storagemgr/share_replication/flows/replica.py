@@ -33,17 +33,21 @@ class CreateReplicaOnBackend(base.ReplicaTask):
     def execute(self, share_id, replica_id, backend, cast_readonly):
         driver = self.driver(backend)
         views, _ = base.replica_list(share_id)
+        replication_type = records.replication_type(
+            records.share_records.get_share(share_id))
         answer = driver.create_replica(
             self.context, list(views.values()), views[replica_id],
             base.access_rules(share_id, readonly=cast_readonly),
             records.replica_snapshot_pairs(share_id, replica_id),
             share_server=None)
-        return updates.check_create_replica(driver, answer)
+        return updates.check_create_replica(driver, answer,
+                                            replication_type)
 
     def revert(self, replica_id, **kwargs):
         updates.replica_failed(
             replica_id, [constants.STATUS_CREATING], 'create',
-            failures=kwargs.get('flow_failures'))
+            failures=kwargs.get('flow_failures'),
+            extra={'access_rules_status': 'error'})
 
 
 class RecordReplicaCreated(base.ReplicaTask):

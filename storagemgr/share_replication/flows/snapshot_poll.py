@@ -11,6 +11,7 @@ others'. A snapshot whose last instance went is deleted.
 from oslo_log import log as logging
 
 from storagemgr import exception
+from storagemgr.message import api as message_api
 from storagemgr.share_replication import constants
 from storagemgr.share_replication.flows import base
 from storagemgr.share_replication import records
@@ -58,6 +59,11 @@ def _poll_one(driver, context, share_id, views, replica_id, view,
                   '%(type)s: %(e)s', {'id': view['id'],
                                       'replica': replica_id,
                                       'type': type(e).__name__, 'e': e})
+        message_api.record(
+            message_api.SHARE_SNAPSHOT, snapshot_id, 'update',
+            'update_replicated_snapshot of its instance %s on replica %s '
+            'failed: %s: %s' % (view['id'], replica_id, type(e).__name__,
+                                e))
         update = {'status': constants.SNAPSHOT_ERROR}
     if status == constants.SNAPSHOT_DELETING and update.get(
             'status') == constants.SNAPSHOT_ERROR:

@@ -72,8 +72,10 @@ def standalone_copy(release, member, module_name):
     directory = os.path.join(cache_dir(), 'standalone')
     os.makedirs(directory, exist_ok=True)
     target = os.path.join(directory, module_name + '.py')
+    # A temporary name of its own: parallel test workers copy at once.
+    temporary = '%s.%d.tmp' % (target, os.getpid())
     with open(os.path.join(root, member), 'rb') as source, \
-            open(target + '.tmp', 'wb') as copy:
+            open(temporary, 'wb') as copy:
         copy.write(source.read())
-    os.replace(target + '.tmp', target)
+    os.replace(temporary, target)
     return directory
