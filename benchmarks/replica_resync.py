@@ -130,13 +130,13 @@ def run(size_mib, changed_percent, seed=7):
         len(names), size_mib, source))
 
     results = []
-    real_sync = local_replication.sync_tree
+    real_sync = local_replication.sync.sync_tree
 
     def counting_sync(*args, **kwargs):
         results.append(real_sync(*args, **kwargs))
         return results[-1]
 
-    local_replication.sync_tree = counting_sync
+    local_replication.sync.sync_tree = counting_sync
     try:
         full, update = _timed(second.create_replica, context,
                               [active, replica], replica, [], [])
@@ -146,7 +146,7 @@ def run(size_mib, changed_percent, seed=7):
         resync, state = _timed(second.update_replica_state, context,
                                [active, replica], replica, [], [])
     finally:
-        local_replication.sync_tree = real_sync
+        local_replication.sync.sync_tree = real_sync
     target = os.path.join(second.root, replica['id'])
     same = _digests(source) == _digests(target)
     ratio = resync / full

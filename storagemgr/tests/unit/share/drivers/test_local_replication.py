@@ -89,17 +89,17 @@ class LocalReplicationTestCase(base.TestCase):
         self.outside = os.path.join(self.state_path, 'outside')
         _write(os.path.join(self.outside, 'secret'), b'not yours\n')
         self.results = []
-        real_sync = replication.sync_tree
+        real_sync = replication.sync.sync_tree
 
         def capture(*args, **kwargs):
             result = real_sync(*args, **kwargs)
             self.results.append(result)
             return result
 
-        patcher = mock.patch.object(replication, 'sync_tree', capture)
+        patcher = mock.patch.object(replication.sync, 'sync_tree', capture)
         patcher.start()
         self.addCleanup(patcher.stop)
-        patcher = mock.patch.object(replication, 'BLOCK_SIZE', BLOCK)
+        patcher = mock.patch.object(replication.sync, 'BLOCK_SIZE', BLOCK)
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -408,7 +408,7 @@ class LocalReplicationTestCase(base.TestCase):
 
     def test_sync_never_copies_a_tree_into_itself(self):
         self.assertRaises(exception.ShareBackendException,
-                          replication.TreeSync(
+                          replication.sync.TreeSync(
                               self.active_path,
                               os.path.join(self.active_path, 'sub')).run)
 
@@ -545,7 +545,7 @@ class LocalReplicationTestCase(base.TestCase):
         self.b1.update_access(self.context, self.active, rules, [], [])
         self.create(rules=rules)
         second = self.in_sync_state(self.second)
-        with mock.patch.object(replication, 'sync_tree',
+        with mock.patch.object(replication.sync, 'sync_tree',
                                side_effect=OSError(5, 'I/O error')):
             self.assertRaises(OSError, self.promote, second,
                               [self.active, second])
