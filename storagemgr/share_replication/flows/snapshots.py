@@ -33,14 +33,19 @@ def _calls(share_id, snapshot_id):
     return views, active, snapshots
 
 
-def create(driver, context, share_id, snapshot_id):
-    """``create_replicated_snapshot``; ``{instance id: update}`` (R30)."""
+def _for_all_instances(method, driver, context, share_id, snapshot_id):
+    """One replicated call for every instance; ``{instance id: update}``."""
     views, _, snapshots = _calls(share_id, snapshot_id)
-    answer = driver.create_replicated_snapshot(
+    answer = getattr(driver, method)(
         context, list(views.values()), list(snapshots.values()),
         share_server=None)
-    return updates.check_snapshot_list(
-        driver, 'create_replicated_snapshot', answer, snapshots)
+    return updates.check_snapshot_list(driver, method, answer, snapshots)
+
+
+def create(driver, context, share_id, snapshot_id):
+    """``create_replicated_snapshot`` (R30)."""
+    return _for_all_instances('create_replicated_snapshot', driver,
+                              context, share_id, snapshot_id)
 
 
 def record_created(snapshot_id, instance_updates):
@@ -56,13 +61,9 @@ def create_failed(snapshot_id):
 
 
 def delete(driver, context, share_id, snapshot_id):
-    """``delete_replicated_snapshot``; ``{instance id: update}`` (R33)."""
-    views, _, snapshots = _calls(share_id, snapshot_id)
-    answer = driver.delete_replicated_snapshot(
-        context, list(views.values()), list(snapshots.values()),
-        share_server=None)
-    return updates.check_snapshot_list(
-        driver, 'delete_replicated_snapshot', answer, snapshots)
+    """``delete_replicated_snapshot`` (R33)."""
+    return _for_all_instances('delete_replicated_snapshot', driver,
+                              context, share_id, snapshot_id)
 
 
 def record_deleted(snapshot_id, instance_updates):
