@@ -18,7 +18,6 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from storagemgr.backend import process_registry
-from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db.models import share_group as group_models
 from storagemgr import exception
@@ -31,6 +30,7 @@ from storagemgr.share import constants
 from storagemgr.share import driver_views
 from storagemgr.share import model_updates
 from storagemgr.share import records
+from storagemgr.share import service
 from storagemgr.share_group import records as group_records
 from storagemgr.types import api as types_api
 
@@ -88,17 +88,8 @@ def _free_space(pool):
         return float('inf')
 
 
-class API(object):
+class API(service.ServiceAPI):
     """Shares, share snapshots and access rules of every share backend."""
-
-    def __init__(self, registry=None, context=None):
-        if registry is not None:
-            process_registry.use_registry(registry)
-        self.context = context or sm_context.get_admin_context()
-
-    @property
-    def registry(self):
-        return process_registry.get_registry()
 
     # -- helpers ------------------------------------------------------------
 
@@ -120,21 +111,6 @@ class API(object):
                 dropped.values()) or 'backend %s reports no pools' %
                 target.name)
         return max(pools, key=_free_space)
-
-    def _run(self, factory, store, resource, operation, passthrough=(),
-             claim=None):
-        """Claim and run a flow; wrap foreign exceptions in a clear one."""
-        from storagemgr.flows import engine as flow_engine
-
-        try:
-            flow_engine.run_flow(factory, store=store, resource=resource,
-                                 claim=claim)
-        except (exception.StorageManagerException,) + passthrough:
-            raise
-        except Exception as e:
-            raise exception.ShareBackendException(
-                msg='%s failed: %s: %s' % (operation, type(e).__name__, e)
-            ) from e
 
     @staticmethod
     def _insert_share(session, share_values, instance_values):

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from storagemgr.backend import process_registry
-from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr.db import bulk as db_bulk
 from storagemgr import exception
 from storagemgr.scheduler import placement
 from storagemgr.share import constants as share_constants
 from storagemgr.share import records as share_records
+from storagemgr.share import service
 from storagemgr.share_replication import constants
 from storagemgr.share_replication import records
 from storagemgr.types import api as types_api
@@ -54,30 +54,8 @@ def _busy_replicas_criterion():
         other.status.in_(sorted(constants.BUSY_STATUSES)))
 
 
-class API(object):
+class API(service.ServiceAPI):
     """Share replicas: create, list, show, delete, promote, resync, set."""
-
-    def __init__(self, registry=None, context=None):
-        if registry is not None:
-            process_registry.use_registry(registry)
-        self.context = context or sm_context.get_admin_context()
-
-    @property
-    def registry(self):
-        return process_registry.get_registry()
-
-    def _run(self, factory, store, resource, operation, claim=None):
-        from storagemgr.flows import engine as flow_engine
-
-        try:
-            flow_engine.run_flow(factory, store=store, resource=resource,
-                                 claim=claim)
-        except exception.StorageManagerException:
-            raise
-        except Exception as e:
-            raise exception.ShareBackendException(
-                msg='%s failed: %s: %s' % (operation, type(e).__name__, e)
-            ) from e
 
     # -- reading ------------------------------------------------------------
 
