@@ -43,7 +43,6 @@ import concurrent.futures
 import ctypes
 import errno
 import os
-import shutil
 import stat
 import threading
 import time
@@ -56,6 +55,7 @@ from storagemgr.data import journal as journal_mod
 from storagemgr.data import metadata
 from storagemgr.data import paths
 from storagemgr.data import transfer
+from storagemgr.data import tree_ops
 from storagemgr.data import walk
 
 LOG = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ ATTEMPTS = 3
 # Top-level names of a filesystem root that belong to the filesystem.
 IGNORE_TOP = ('lost+found',)
 
-_SRC_FLAGS = os.O_RDONLY | os.O_NONBLOCK
+_SRC_FLAGS = tree_ops.SRC_FLAGS
 _DST_FLAGS = os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK
 
 
@@ -288,67 +288,16 @@ class CopyJob(object):
 
     def _prune(self, listing):
         """Remove what the source lacks, or has with another type."""
-        kinds = walk.walk_kinds(self.dst)
-        for rel in sorted(kinds):
-            if not rel or (rel.split('/', 1)[0] in IGNORE_TOP):
-                continue
-            if listing.kinds.get(rel) != kinds[rel]:
-                parent = rel.rsplit('/', 1)[0] if '/' in rel else ''
-                if parent and listing.kinds.get(parent) != kinds.get(parent):
-                    continue  # went with its parent
-                self._remove(rel)
-
-    def _remove(self, rel):
-        parent_fd, name = self.dst.parent(rel)
-        try:
-            st = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
-            if stat.S_ISDIR(st.st_mode):
-                # fd-based, symlink-attack resistant on Linux.
-                shutil.rmtree(name, dir_fd=parent_fd)
-            else:
-                os.unlink(name, dir_fd=parent_fd)
-        except FileNotFoundError:
-            pass
-        finally:
-            os.close(parent_fd)
+        tree_ops.prune(listing, self.dst, IGNORE_TOP)
 
     # -- directories -------------------------------------------------------
 
     def _make_dirs(self, dirs):
-        for rel, _st in dirs[1:]:
-            parent_fd, name = self.dst.parent(rel)
-            try:
-                try:
-                    os.mkdir(name, 0o700, dir_fd=parent_fd)
-                    continue
-                except FileExistsError:
-                    pass
-                existing = os.stat(name, dir_fd=parent_fd,
-                                   follow_symlinks=False)
-                if not stat.S_ISDIR(existing.st_mode):
-                    os.unlink(name, dir_fd=parent_fd)
-                    os.mkdir(name, 0o700, dir_fd=parent_fd)
-                elif existing.st_mode & 0o700 != 0o700:
-                    # Left read-only by a finished earlier run.
-                    os.chmod(name, existing.st_mode | 0o700,
-                             dir_fd=parent_fd)
-            finally:
-                os.close(parent_fd)
+        for rel, _st in dirs[1:]:   # the root is there, and stays as it is
+            tree_ops.make_dir(self.dst, rel)
 
     def _finish_dirs(self, dirs):
-        for rel, st in reversed(dirs):
-            dst_fd = self.dst.open(rel, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                try:
-                    src_fd = self.src.open(rel, os.O_RDONLY | os.O_DIRECTORY)
-                except OSError:
-                    continue  # gone since listed; sync() removes it
-                try:
-                    self.applier.apply_fd(src_fd, dst_fd, st, rel)
-                finally:
-                    os.close(src_fd)
-            finally:
-                os.close(dst_fd)
+        tree_ops.finish_dirs(self.src, self.dst, dirs, self.applier)
 
     # -- regular files -----------------------------------------------------
 
@@ -371,14 +320,11 @@ class CopyJob(object):
 
     def _present(self, rel, size):
         try:
-            fd = self.dst.open(rel, os.O_PATH | os.O_NOFOLLOW)
+            st = tree_ops.entry_stat(self.dst, rel)
         except OSError:
             return False
-        try:
-            st = os.fstat(fd)
-        finally:
-            os.close(fd)
-        return stat.S_ISREG(st.st_mode) and st.st_size == size
+        return st is not None and stat.S_ISREG(st.st_mode) and \
+            st.st_size == size
 
     def _copy_files(self, todo):
         if not todo:
@@ -437,19 +383,16 @@ class CopyJob(object):
     def _open_source(self, rel):
         flags = _SRC_FLAGS | (os.O_NOATIME if self._noatime else 0)
         try:
-            return self.src.open(rel, flags)
+            fd = tree_ops.open_entry(self.src, rel, flags)
         except PermissionError:
             if not self._noatime:
                 raise
             # O_NOATIME needs ownership or CAP_FOWNER.
             self._noatime = False
-            return self.src.open(rel, _SRC_FLAGS)
-        except (FileNotFoundError, NotADirectoryError):
-            raise _Skip()
-        except OSError as e:
-            if e.errno == errno.ELOOP:  # now a symlink
-                raise _Skip()
-            raise
+            fd = tree_ops.open_entry(self.src, rel, _SRC_FLAGS)
+        if fd is None:
+            raise _Skip()  # gone, or now a symlink
+        return fd
 
     def _open_destination(self, rel):
         try:
@@ -457,7 +400,7 @@ class CopyJob(object):
         except OSError as e:
             if e.errno not in (errno.EISDIR, errno.ELOOP, errno.ENXIO):
                 raise
-        self._remove(rel)   # a directory, link or fifo in the way
+        tree_ops.remove(self.dst, rel)  # a directory, link or fifo in the way
         return self.dst.open(rel, _DST_FLAGS, 0o600)
 
     def _copy_once(self, rel, last):
@@ -498,7 +441,7 @@ class CopyJob(object):
         except transfer.SourceShrank:
             changed = True
         else:
-            changed = _changed(st, os.fstat(src_fd))
+            changed = tree_ops.changed(st, os.fstat(src_fd))
         if changed:
             self._moved(-moved[0])
             if not last:
@@ -524,112 +467,31 @@ class CopyJob(object):
 
     # -- links and special files -------------------------------------------
 
+    def _made(self, outcome):
+        if outcome == tree_ops.GONE:
+            return
+        if outcome == tree_ops.MADE:
+            self._copied_files += 1
+        else:
+            self._skipped_files += 1
+        self._done_files += 1
+
     def _make_links(self, links):
         for rel, target, st in links:
             self._check()
-            dst_parent, name = self.dst.parent(rel)
-            try:
-                if not _same_link(dst_parent, name, target):
-                    self._clear(dst_parent, name)
-                    os.symlink(target, name, dir_fd=dst_parent)
-                    self._copied_files += 1
-                else:
-                    self._skipped_files += 1
-                self._done_files += 1
-                try:
-                    src_parent, _name = self.src.parent(rel)
-                except OSError:
-                    continue
-                try:
-                    self.applier.apply_link(src_parent, dst_parent, name,
-                                            st, rel)
-                finally:
-                    os.close(src_parent)
-            finally:
-                os.close(dst_parent)
+            self._made(tree_ops.make_symlink(self.src, self.dst, rel, target,
+                                             st, self.applier))
 
     def _make_hardlinks(self, hardlinks):
         for rel, first, _st in hardlinks:
             self._check()
-            first_parent, first_name = self.dst.parent(first)
-            dst_parent, name = self.dst.parent(rel)
-            try:
-                try:
-                    want = os.stat(first_name, dir_fd=first_parent,
-                                   follow_symlinks=False)
-                except FileNotFoundError:
-                    continue  # its first name vanished from the source
-                try:
-                    have = os.stat(name, dir_fd=dst_parent,
-                                   follow_symlinks=False)
-                except FileNotFoundError:
-                    have = None
-                if have is not None and have.st_ino == want.st_ino:
-                    self._skipped_files += 1
-                else:
-                    self._clear(dst_parent, name)
-                    os.link(first_name, name, src_dir_fd=first_parent,
-                            dst_dir_fd=dst_parent, follow_symlinks=False)
-                    self._copied_files += 1
-                self._done_files += 1
-            finally:
-                os.close(first_parent)
-                os.close(dst_parent)
+            self._made(tree_ops.make_hardlink(self.dst, rel, first))
 
     def _make_specials(self, specials):
         for rel, st in specials:
             self._check()
-            dst_parent, name = self.dst.parent(rel)
-            try:
-                if _same_node(dst_parent, name, st):
-                    self._skipped_files += 1
-                    self._done_files += 1
-                    continue
-                self._clear(dst_parent, name)
-                os.mknod(name, st.st_mode, st.st_rdev, dir_fd=dst_parent)
-                if self.preserve_metadata:
-                    self.applier._chown(
-                        lambda: os.chown(name, st.st_uid, st.st_gid,
-                                         dir_fd=dst_parent,
-                                         follow_symlinks=False), rel)
-                os.chmod(name, stat.S_IMODE(st.st_mode), dir_fd=dst_parent)
-                if self.preserve_metadata:
-                    os.utime(name, ns=(st.st_atime_ns, st.st_mtime_ns),
-                             dir_fd=dst_parent, follow_symlinks=False)
-                self._copied_files += 1
-                self._done_files += 1
-            finally:
-                os.close(dst_parent)
-
-    def _clear(self, parent_fd, name):
-        """Remove a non-directory entry if there is one."""
-        try:
-            os.unlink(name, dir_fd=parent_fd)
-        except FileNotFoundError:
-            pass
-        except IsADirectoryError:
-            shutil.rmtree(name, dir_fd=parent_fd)
-
-
-def _same_link(parent_fd, name, target):
-    try:
-        return os.readlink(name, dir_fd=parent_fd) == target
-    except OSError:
-        return False
-
-
-def _same_node(parent_fd, name, st):
-    try:
-        have = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
-    except OSError:
-        return False
-    return (stat.S_IFMT(have.st_mode), have.st_rdev) == (
-        stat.S_IFMT(st.st_mode), st.st_rdev)
-
-
-def _changed(before, after):
-    return (before.st_size, before.st_mtime_ns, before.st_ctime_ns) != \
-        (after.st_size, after.st_mtime_ns, after.st_ctime_ns)
+            self._made(tree_ops.make_special(self.dst, rel, st,
+                                             self.applier))
 
 
 def _refuse_nesting(source, destination):
