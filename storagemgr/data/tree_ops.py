@@ -95,8 +95,10 @@ def prune(listing, tree, ignore_top=()):
 def open_entry(tree, rel, flags, mode=0o600):
     """``tree.open(rel, flags, mode)``, or None when ``rel`` is not there.
 
-    Not there: missing, a symlink, or below something that is no longer
-    a directory. Other errors are raised.
+    Not there: missing, below something that is no longer a directory,
+    or reached through a symlink (the last component too, unless
+    ``flags`` hold O_PATH | O_NOFOLLOW, which open the link itself).
+    Other errors are raised.
     """
     try:
         return tree.open(rel, flags, mode)
@@ -107,7 +109,10 @@ def open_entry(tree, rel, flags, mode=0o600):
 
 
 def entry_stat(tree, rel):
-    """The lstat of ``rel`` in ``tree``; None when it is not there."""
+    """The lstat of ``rel`` in ``tree``; None when it is not there.
+
+    A symlink is there (its own lstat); one on the way is not followed.
+    """
     fd = open_entry(tree, rel, os.O_PATH | os.O_NOFOLLOW)
     if fd is None:
         return None
