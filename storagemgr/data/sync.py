@@ -180,7 +180,7 @@ class TreeSync(object):
                 return True  # shorter than it was a moment ago
             have = os.pread(dst_fd, len(want), offset)
             if have != want:
-                _pwrite_all(dst_fd, want, offset)
+                transfer.pwrite_all(dst_fd, want, offset)
                 self.result.blocks_written += 1
                 self.result.bytes_written += len(want)
             offset += len(want)
@@ -232,14 +232,6 @@ class TreeSync(object):
                 tree_ops.make_special(self.dst, rel, st)
             except tree_ops.NodeRefused:
                 LOG.warning('%s: device nodes need root; not copied.', rel)
-
-
-def _pwrite_all(fd, data, offset):
-    view = memoryview(data)
-    while view:
-        done = os.pwrite(fd, view, offset)
-        view = view[done:]
-        offset += done
 
 
 def _refuse_nesting(source, target):

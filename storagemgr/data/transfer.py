@@ -134,11 +134,17 @@ class Mover(object):
                     raise
             self.sendfile_ok = False
         data = os.pread(src_fd, min(count, CHUNK), offset)
-        view = memoryview(data)
-        written = 0
-        while written < len(data):
-            written += os.pwrite(dst_fd, view[written:], offset + written)
+        pwrite_all(dst_fd, data, offset)
         return len(data), 'readwrite'
+
+
+def pwrite_all(fd, data, offset):
+    """Write all of ``data`` at ``offset`` (pwrite may write less)."""
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view = view[done:]
+        offset += done
 
 
 def is_sparse(st):

@@ -99,3 +99,17 @@ class MoverTestCase(base.TreeTestCase):
         src_fd, _dst_fd, _st = self._fds(b'x' * 100)
         self.assertRaises(transfer.SourceShrank, transfer.hash_fd, src_fd,
                           200)
+
+    def test_short_writes_are_finished(self):
+        _src_fd, dst_fd, _st = self._fds(b'')
+        real = os.pwrite
+        calls = []
+
+        def pwrite(fd, data, offset):
+            calls.append(offset)
+            return real(fd, bytes(data[:3]), offset)
+
+        with mock.patch('os.pwrite', side_effect=pwrite):
+            transfer.pwrite_all(dst_fd, b'0123456789', 5)
+        self.assertEqual([5, 8, 11, 14], calls)
+        self.assertEqual(b'\0' * 5 + b'0123456789', os.pread(dst_fd, 100, 0))
