@@ -40,7 +40,6 @@ seconds and once at the end.
 
 import collections
 import concurrent.futures
-import ctypes
 import errno
 import os
 import stat
@@ -86,16 +85,6 @@ class _Stop(Exception):
 
 class _Skip(Exception):
     """The source entry vanished or changed type since it was listed."""
-
-
-def _syncfs(fd):
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.syncfs(fd) == 0:
-            return
-    except (OSError, AttributeError):
-        pass
-    os.sync()
 
 
 class CopyJob(object):
@@ -155,7 +144,9 @@ class CopyJob(object):
             self.src, self.dst = src, dst
             return self._execute_in(phase)
         finally:
-            self._stop_checkpoints()
+            if self._checkpointer is not None:
+                self._checkpointer.stop()
+                self._checkpointer = None
             self.journal.close()
             src.close()
             dst.close()
@@ -183,7 +174,10 @@ class CopyJob(object):
             raise DataCopyFailed(reason='listing %s: %s' % (
                 e.filename or self.src.root, e.strerror))
         self.journal.open(self.src.root, self.dst.root, previous)
-        self._start_checkpoints()
+        if self.checkpoint_interval:
+            self._checkpointer = journal_mod.Checkpoints(
+                self.journal, self.dst.root, self.checkpoint_interval,
+                'copy-checkpoint-%s' % self.job_id)
         self._total_bytes = listing.bytes_total
         self._total_files = (len(listing.files) + len(listing.hardlinks) +
                              len(listing.links) + len(listing.specials))
@@ -251,38 +245,6 @@ class CopyJob(object):
             # Called under the lock: two workers never report at once,
             # nor out of order.
             self.progress(*figures)
-
-    # -- journal checkpoints -----------------------------------------------
-
-    def _start_checkpoints(self):
-        if not self.checkpoint_interval:
-            return
-        stop = threading.Event()
-        dst_fd = os.open(self.dst.root, os.O_RDONLY | os.O_DIRECTORY)
-
-        def loop():
-            try:
-                while not stop.wait(self.checkpoint_interval):
-                    count = self.journal.count
-                    _syncfs(dst_fd)
-                    self.journal.checkpoint(count)
-            except Exception:
-                LOG.exception('Copy job %s: journal checkpoint failed.',
-                              self.job_id)
-            finally:
-                os.close(dst_fd)
-
-        thread = threading.Thread(target=loop, daemon=True,
-                                  name='copy-checkpoint-%s' % self.job_id)
-        thread.start()
-        self._checkpointer = (stop, thread)
-
-    def _stop_checkpoints(self):
-        if self._checkpointer is not None:
-            stop, thread = self._checkpointer
-            stop.set()
-            thread.join()
-            self._checkpointer = None
 
     # -- destination clean-up ----------------------------------------------
 

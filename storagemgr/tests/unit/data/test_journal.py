@@ -1,6 +1,7 @@
 """The copy journal: what survives a kill, a torn line, a reboot."""
 
 import os
+import threading
 
 from storagemgr.data import journal
 from storagemgr.tests.unit.data import base
@@ -65,3 +66,25 @@ class JournalTestCase(base.TreeTestCase):
         for bad in ('', '../x', 'a/b', '.hidden'):
             self.assertRaises(ValueError, journal.Journal, self.journals,
                               bad)
+
+    def test_checkpoints_come_from_their_thread_until_stopped(self):
+        jnl = self._journal()
+        jnl.append('a', journal.Entry(1, 1, None, False))
+        checkpointed = threading.Event()
+        real = jnl.checkpoint
+
+        def checkpoint(count):
+            real(count)
+            checkpointed.set()
+
+        synced = []
+        self.patch(jnl, 'checkpoint', checkpoint)
+        self.patch(journal, '_syncfs', synced.append)
+        checkpoints = journal.Checkpoints(jnl, self.dst, 0.001, 'test')
+        self.assertTrue(checkpointed.wait(60))
+        checkpoints.stop()
+        self.assertFalse(checkpoints._thread.is_alive())
+        jnl.close()
+        with open(jnl.path) as f:
+            self.assertIn('{"c": 1}', f.read().splitlines())
+        self.assertNotEqual([], synced)
