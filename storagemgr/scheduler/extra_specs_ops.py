@@ -23,9 +23,16 @@ tells a type's author about it up front.
 import functools
 import operator
 
-from oslo_utils import strutils
-
 from storagemgr import exception
+
+
+def _bool_from_string(text, **kwargs):
+    # Imported on use: oslo_utils.strutils compiles its password-masking
+    # expressions on import (about 80 ms), and reading shares imports this
+    # module without comparing any capability.
+    from oslo_utils import strutils
+
+    return strutils.bool_from_string(text, **kwargs)
 
 
 def _text(value):
@@ -38,8 +45,7 @@ def _num(compare):
 
 
 def _as_bool(value):
-    return value if isinstance(value, bool) else strutils.bool_from_string(
-        value)
+    return value if isinstance(value, bool) else _bool_from_string(value)
 
 
 def _is(value, arg):
@@ -84,7 +90,7 @@ def _equals(value, req, req_bool=None):
     """
     if isinstance(value, bool):
         if req_bool is None:
-            req_bool = strutils.bool_from_string(req, default=req)
+            req_bool = _bool_from_string(req, default=req)
         return value == req_bool
     if isinstance(value, (int, float)):
         try:
@@ -129,7 +135,7 @@ def _compile(req):
     op = words[0] if words else None
     if op == OR:
         # '<or> a <or> b': every other word is an alternative.
-        choices = [(c, strutils.bool_from_string(c, default=c))
+        choices = [(c, _bool_from_string(c, default=c))
                    for c in words[1::2]]
         return _guarded(lambda v: any(_equals(v, c, b) for c, b in choices))
     if op == ALL_IN:
@@ -138,13 +144,13 @@ def _compile(req):
             lambda v: bool(wanted) and all(_contains(v, w) for w in wanted))
     method = _UNARY.get(op)
     if method is None:
-        req_bool = strutils.bool_from_string(req, default=req)
+        req_bool = _bool_from_string(req, default=req)
         return lambda value: _equals(value, req, req_bool)
     if len(words) < 2:
         return lambda value: False
     arg = words[1]
     if method is _is:
-        arg = strutils.bool_from_string(arg)
+        arg = _bool_from_string(arg)
     return _guarded(lambda v: method(v, arg))
 
 

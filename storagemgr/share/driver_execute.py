@@ -6,7 +6,6 @@ typed can be read as shell syntax.
 
 import time
 
-from oslo_concurrency import processutils
 from oslo_log import log as logging
 
 from storagemgr import exception
@@ -19,6 +18,10 @@ def execute(*cmd, **kwargs):
 
     :raises ProcessExecutionError: the command failed or could not start.
     """
+    # Imported on use: processutils imports oslo_utils.strutils, about
+    # 80 ms, and most CLI commands load a driver without running anything.
+    from oslo_concurrency import processutils
+
     kwargs.pop('shell', None)
     try:
         return processutils.execute(*cmd, **kwargs)

@@ -25,8 +25,6 @@ checked beyond the common rules.
 
 import re
 
-from oslo_utils import strutils
-
 from storagemgr import exception
 from storagemgr import input_checks
 
@@ -91,6 +89,10 @@ def check_generic(specs, what='extra spec'):
 
 def parse_bool(key, value):
     """A plain boolean spec value (``true``, ``0``, ``yes``...) as a bool."""
+    # Imported here: oslo_utils.strutils costs about 80 ms to import, and
+    # reading shares imports this module without parsing any spec.
+    from oslo_utils import strutils
+
     try:
         return strutils.bool_from_string(value, strict=True)
     except ValueError:
