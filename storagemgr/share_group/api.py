@@ -21,8 +21,6 @@ from storagemgr.share import api as share_api
 from storagemgr.share import constants as share_constants
 from storagemgr.share import records as share_records
 from storagemgr.share_group import constants
-from storagemgr.share_group.flows import group as group_flows
-from storagemgr.share_group.flows import snapshot as snapshot_flows
 from storagemgr.share_group import placement as group_placement
 from storagemgr.share_group import records
 from storagemgr.types import api as types_api
@@ -115,6 +113,8 @@ class API(object):
                share_types=None, source_share_group_snapshot=None,
                backend=None, availability_zone=None):
         """Create a share group, empty or from a group snapshot."""
+        from storagemgr.share_group.flows import group as group_flows
+
         values = {'id': uuidutils.generate_uuid(),
                   'display_name': input_checks.display_name(name),
                   'description': input_checks.display_name(
@@ -158,6 +158,8 @@ class API(object):
 
     def _create_from_snapshot(self, values, snapshot_ref):
         """Claim a group and one new share per member, then create them."""
+        from storagemgr.share_group.flows import group as group_flows
+
         snapshot = records.find_group_snapshot(snapshot_ref)
         source = db_api.get(Group, snapshot.share_group_id)
         type_ids = records.share_type_ids(source.id)
@@ -244,6 +246,8 @@ class API(object):
         ``force`` deletes its group snapshots and shares first, each as
         its own delete would; all are claimed with the group, or none is.
         """
+        from storagemgr.share_group.flows import group as group_flows
+
         group = records.find_group(ref)
         claim = (self._claim_with_dependants if force else
                  self._claim_empty)
@@ -335,6 +339,8 @@ class API(object):
 
     def create_snapshot(self, group_ref, name=None, description=None):
         """Snapshot every share of the group, together."""
+        from storagemgr.share_group.flows import snapshot as snapshot_flows
+
         group = records.find_group(group_ref)
         pools = placement.pools_at('share', group.host).values()
         if pools and not any(p.capabilities.get('snapshot_support')
@@ -414,6 +420,8 @@ class API(object):
         ``force``: the records go even when the driver fails (what the
         backend may still hold is logged).
         """
+        from storagemgr.share_group.flows import snapshot as snapshot_flows
+
         snapshot = records.find_group_snapshot(ref)
         group = db_api.get(Group, snapshot.share_group_id)
 

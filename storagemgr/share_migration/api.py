@@ -26,7 +26,6 @@ from storagemgr.backend import process_registry
 from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr import exception
-from storagemgr.flows import engine as flow_engine
 from storagemgr import hosts
 from storagemgr.message import api as message_api
 from storagemgr.scheduler import placement
@@ -34,9 +33,6 @@ from storagemgr.share import constants as share_constants
 from storagemgr.share import records as share_records
 from storagemgr.share_migration import constants
 from storagemgr.share_migration.flows import base
-from storagemgr.share_migration.flows import cancel as cancel_flows
-from storagemgr.share_migration.flows import complete as complete_flows
-from storagemgr.share_migration.flows import start as start_flows
 from storagemgr.share_migration import records
 from storagemgr.share_migration import updates
 from storagemgr.types import api as types_api
@@ -100,6 +96,8 @@ class API(object):
         :returns: the ``show`` record once phase 1 stopped: done,
             failed, or (driver-assisted, without ``wait``) under way.
         """
+        from storagemgr.share_migration.flows import start as start_flows
+
         share, instance = share_records.find_share_and_instance(share_ref)
         kind = types_api.share_types.resolve(
             new_share_type or share.share_type_id)
@@ -189,6 +187,8 @@ class API(object):
     def _run(self, factory, share_id, migration_id, operation, claim,
              **store):
         """Claim and run a flow; a cancel is an outcome, not an error."""
+        from storagemgr.flows import engine as flow_engine
+
         store.update(share_id=share_id, migration_id=migration_id)
         try:
             flow_engine.run_flow(
@@ -222,6 +222,8 @@ class API(object):
 
     def complete(self, share_ref):
         """Phase 2: cut over to the destination."""
+        from storagemgr.share_migration.flows import complete as complete_flows
+
         share = share_records.find_share(share_ref)
         migration = records.require(share.id)
 
@@ -241,6 +243,8 @@ class API(object):
         undoes itself; this waits for it, up to ``timeout`` seconds
         ([DEFAULT] migration_cancel_timeout).
         """
+        from storagemgr.share_migration.flows import cancel as cancel_flows
+
         share = share_records.find_share(share_ref)
         migration = records.require(share.id)
         if records.task_state(share.id) in constants.RUNNING_STATES:
@@ -279,6 +283,8 @@ class API(object):
         the migration (``migration_error``, the share on its source).
         :returns: how many were polled.
         """
+        from storagemgr.share_migration.flows import start as start_flows
+
         if share_ref is not None:
             share_ids = [share_records.find_share(share_ref).id]
         else:
@@ -304,6 +310,8 @@ class API(object):
         return polled
 
     def _abort(self, share_id, migration_id, detail):
+        from storagemgr.share_migration.flows import cancel as cancel_flows
+
         LOG.error('Migration of share %(share)s failed: %(detail)s',
                   {'share': share_id, 'detail': detail})
 

@@ -18,18 +18,12 @@ from storagemgr.db import bulk
 from storagemgr.db.models import volume as models
 from storagemgr.db.models import volume_attachment as attachment_models
 from storagemgr import exception
-from storagemgr.flows import engine as flow_engine
 from storagemgr import hosts
 from storagemgr import input_checks
 from storagemgr.message import api as message_api
 from storagemgr.scheduler import placement
 from storagemgr.types import api as types_api
 from storagemgr.volume import constants as c
-from storagemgr.volume.flows import attach as attach_flows
-from storagemgr.volume.flows import group as group_flows
-from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
-from storagemgr.volume.flows import snapshot as snapshot_flows
-from storagemgr.volume.flows import volume as volume_flows
 from storagemgr.volume import group_updates
 
 _NOT_FOUND = {
@@ -94,6 +88,8 @@ def _run(factory, action, resource_id, claim=None, **store):
     ``claim(session)`` raises ``_Changed`` when a row it needs moved on;
     that passes through, for the caller to explain.
     """
+    from storagemgr.flows import engine as flow_engine
+
     try:
         return flow_engine.run_flow(factory, store=store,
                                     resource={'action': action,
@@ -402,7 +398,7 @@ def _current_status(row):
 
 # Members a group snapshot may include: as the reference allows, a volume
 # attached to a host is snapshotted with its group (crash-consistent).
-_SNAPSHOTTABLE_IN_GROUP = (c.VOLUME_AVAILABLE, attach_flows.IN_USE)
+_SNAPSHOTTABLE_IN_GROUP = (c.VOLUME_AVAILABLE, c.IN_USE)
 
 
 class API(object):
@@ -441,6 +437,8 @@ class API(object):
         stays on its source's pool and one in a group on the group's
         backend. The filters, capacity above all, judge those places too.
         """
+        from storagemgr.volume.flows import volume as volume_flows
+
         values = {'name': input_checks.display_name(name),
                   'status': c.VOLUME_CREATING}
         if size is not None:
@@ -537,6 +535,8 @@ class API(object):
         return self.get_volume(volume_id)
 
     def delete_volume(self, ref):
+        from storagemgr.volume.flows import volume as volume_flows
+
         volume = _find(models.Volume, ref)
         if volume.consistencygroup_id:
             raise exception.InvalidVolume(
@@ -574,6 +574,8 @@ class API(object):
                           'delete', c.DELETABLE_STATUSES)
 
     def extend_volume(self, ref, new_size):
+        from storagemgr.volume.flows import volume as volume_flows
+
         _check_size(new_size, 'new size')
         volume = _find(models.Volume, ref)
         if new_size <= volume.size:
@@ -611,6 +613,8 @@ class API(object):
 
     def list_attachments(self, volume_ref):
         """The attachments of a volume (at most one), as dicts."""
+        from storagemgr.volume.flows import attach as attach_flows
+
         volume = _find(models.Volume, volume_ref)
         return [attach_flows.attachment_record(r) for r in db_api.query(
             attachment_models.VolumeAttachment, volume_id=volume.id,
@@ -625,6 +629,8 @@ class API(object):
         concurrent attaches one is refused. The flow ends ``in-use``, or
         back to ``available`` with nothing attached and a user message.
         """
+        from storagemgr.volume.flows import attach as attach_flows
+
         volume = _find(models.Volume, volume_ref)
         self._backend(volume.backend)
         if volume.status != c.VOLUME_AVAILABLE:
@@ -635,12 +641,12 @@ class API(object):
 
         def claim(session):
             _hold(session, models.Volume, volume, [c.VOLUME_AVAILABLE],
-                  values={'status': attach_flows.ATTACHING},
+                  values={'status': c.ATTACHING},
                   criteria=[_no_rows(att, att.volume_id == volume.id)])
             db_api.create(att, {
                 'id': attachment_id, 'volume_id': volume.id,
-                'attach_status': attach_flows.ATTACH_ATTACHING,
-                'attach_mode': attach_flows.ATTACH_MODE,
+                'attach_status': c.ATTACH_ATTACHING,
+                'attach_mode': c.ATTACH_MODE,
                 'attached_host': attach_flows.this_host(),
                 'connector': connector}, session=session)
 
@@ -665,10 +671,12 @@ class API(object):
         ``detaching`` in one transaction; the flow ends ``available`` with
         the attachment gone, or back to ``in-use`` with a user message.
         """
+        from storagemgr.volume.flows import attach as attach_flows
+
         volume = _find(models.Volume, volume_ref)
         self._backend(volume.backend)
-        if volume.status != attach_flows.IN_USE:
-            _refuse_state('Volume', volume, 'detach', [attach_flows.IN_USE])
+        if volume.status != c.IN_USE:
+            _refuse_state('Volume', volume, 'detach', [c.IN_USE])
         att = attachment_models.VolumeAttachment
         rows = db_api.query(att, volume_id=volume.id)
         if not rows:
@@ -676,22 +684,22 @@ class API(object):
             if not db_api.conditional_update(
                     models.Volume, volume.id,
                     {'status': c.VOLUME_AVAILABLE},
-                    expected={'status': [attach_flows.IN_USE]},
+                    expected={'status': [c.IN_USE]},
                     criteria=[_no_rows(att, att.volume_id == volume.id)]):
                 _refuse_state('Volume', _find(models.Volume, volume.id),
-                              'detach', [attach_flows.IN_USE])
+                              'detach', [c.IN_USE])
             return
         attachment = rows[0]
 
         def claim(session):
-            _hold(session, models.Volume, volume, [attach_flows.IN_USE],
-                  values={'status': attach_flows.DETACHING})
+            _hold(session, models.Volume, volume, [c.IN_USE],
+                  values={'status': c.DETACHING})
             if not db_api.conditional_update(
                     att, attachment.id,
-                    {'attach_status': attach_flows.ATTACH_DETACHING},
+                    {'attach_status': c.ATTACH_DETACHING},
                     expected={'volume_id': volume.id, 'attach_status': [
-                        attach_flows.ATTACH_ATTACHED,
-                        attach_flows.ATTACH_ERROR_DETACHING]},
+                        c.ATTACH_ATTACHED,
+                        c.ATTACH_ERROR_DETACHING]},
                     session=session):
                 raise _Changed(attachment)
 
@@ -701,9 +709,9 @@ class API(object):
                  attachment_id=attachment.id)
         except _Changed:
             current = _find(models.Volume, volume.id)
-            if current.status != attach_flows.IN_USE:
+            if current.status != c.IN_USE:
                 _refuse_state('Volume', current, 'detach',
-                              [attach_flows.IN_USE])
+                              [c.IN_USE])
             raise exception.InvalidVolume(
                 reason='attachment %s of volume %s changed meanwhile; '
                        'nothing was detached, try again' % (attachment.id,
@@ -719,6 +727,8 @@ class API(object):
             models.VolumeSnapshot, order_by=models.VolumeSnapshot.created_at)]
 
     def create_snapshot(self, volume_ref, name):
+        from storagemgr.volume.flows import snapshot as snapshot_flows
+
         input_checks.display_name(name)
         volume = _find(models.Volume, volume_ref)
         self._backend(volume.backend)
@@ -753,6 +763,8 @@ class API(object):
         self._delete_snapshot(snapshot)
 
     def _delete_snapshot(self, snapshot):
+        from storagemgr.volume.flows import snapshot as snapshot_flows
+
         def claim(session):
             _hold(session, models.VolumeSnapshot, snapshot,
                   c.DELETABLE_STATUSES,
@@ -792,6 +804,8 @@ class API(object):
                                            order_by=models.Volume.id)]
 
     def create_group(self, name, backend=None):
+        from storagemgr.volume.flows import group as group_flows
+
         input_checks.display_name(name)
         values = {'id': uuidutils.generate_uuid(), 'name': name,
                   'backend': self._backend(backend),
@@ -807,6 +821,8 @@ class API(object):
     def create_group_from_src(self, name, cgsnapshot=None, source_group=None,
                               backend=None):
         """A new group with one volume per source member, same data."""
+        from storagemgr.volume.flows import group as group_flows
+
         input_checks.display_name(name)
         if bool(cgsnapshot) == bool(source_group):
             raise exception.InvalidInput(
@@ -875,6 +891,8 @@ class API(object):
         a status that may leave. Any claim that matches no row rolls all
         of them back and refuses the request, naming the volume.
         """
+        from storagemgr.volume.flows import group as group_flows
+
         group = _find(models.ConsistencyGroup, ref)
         add = [_find(models.Volume, v) for v in add_volumes or ()]
         remove = [_find(models.Volume, v) for v in remove_volumes or ()]
@@ -939,6 +957,8 @@ class API(object):
         then each dependant row from the status it was read in. Only then
         is anything deleted, so a refused request has changed nothing.
         """
+        from storagemgr.volume.flows import group as group_flows
+
         group = _find(models.ConsistencyGroup, ref)
         plan = _read_group_for_delete(group)
         if not force and (plan.cgsnapshots or plan.volumes):
@@ -995,6 +1015,8 @@ class API(object):
                                            order_by=models.VolumeSnapshot.id)]
 
     def create_cgsnapshot(self, group_ref, name):
+        from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
+
         input_checks.display_name(name)
         group = _find(models.ConsistencyGroup, group_ref)
         self._backend(group.backend)
@@ -1052,6 +1074,8 @@ class API(object):
         self._delete_cgsnapshot(_find(models.CGSnapshot, ref))
 
     def _delete_cgsnapshot(self, cgsnapshot):
+        from storagemgr.volume.flows import group_snapshot as cgsnapshot_flows
+
         snap = models.VolumeSnapshot
         member_ids = self.cgsnapshot_snapshot_ids(cgsnapshot.id)
 

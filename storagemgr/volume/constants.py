@@ -4,6 +4,20 @@ The names are the reference's (Cinder's ``objects/fields.py``), so scripts
 written against it read the same words.
 """
 
+# A volume's status while it is attached to a host, and while an attach or
+# a detach runs.
+ATTACHING = 'attaching'
+IN_USE = 'in-use'
+DETACHING = 'detaching'
+
+# Attachment statuses (Cinder's VolumeAttachStatus names) and the mode
+# attachments are made in.
+ATTACH_ATTACHING = 'attaching'
+ATTACH_ATTACHED = 'attached'
+ATTACH_DETACHING = 'detaching'
+ATTACH_ERROR_DETACHING = 'error_detaching'
+ATTACH_MODE = 'rw'
+
 # Volumes
 VOLUME_CREATING = 'creating'
 VOLUME_AVAILABLE = 'available'
@@ -17,7 +31,7 @@ VOLUME_DELETED = 'deleted'
 VOLUME_STATUSES = frozenset([
     VOLUME_CREATING, VOLUME_AVAILABLE, VOLUME_DELETING, VOLUME_ERROR,
     VOLUME_ERROR_DELETING, VOLUME_EXTENDING, VOLUME_ERROR_EXTENDING,
-    VOLUME_DELETED, 'in-use'])
+    VOLUME_DELETED, IN_USE])
 
 # Snapshots (of one volume, or members of a group snapshot)
 SNAPSHOT_CREATING = 'creating'
@@ -52,8 +66,8 @@ TRANSITIONAL_STATUSES = frozenset([
 
 # What a volume must be to join or leave a group (reference manager
 # constants VALID_ADD_VOL_TO_GROUP_STATUS / VALID_REMOVE_VOL_FROM_...).
-VALID_ADD_VOLUME_STATUSES = (VOLUME_AVAILABLE, 'in-use')
-VALID_REMOVE_VOLUME_STATUSES = (VOLUME_AVAILABLE, 'in-use', VOLUME_ERROR,
+VALID_ADD_VOLUME_STATUSES = (VOLUME_AVAILABLE, IN_USE)
+VALID_REMOVE_VOLUME_STATUSES = (VOLUME_AVAILABLE, IN_USE, VOLUME_ERROR,
                                 VOLUME_ERROR_DELETING)
 # What a resource must be to be deleted.
 DELETABLE_STATUSES = (VOLUME_AVAILABLE, VOLUME_ERROR,

@@ -80,18 +80,17 @@ attach_opts = [
 
 CONF.register_opts(attach_opts)
 
-# Volume statuses of an attach and a detach.
-ATTACHING = 'attaching'
-IN_USE = 'in-use'
-DETACHING = 'detaching'
-
-# Attachment statuses (Cinder's VolumeAttachStatus names).
-ATTACH_ATTACHING = 'attaching'
-ATTACH_ATTACHED = 'attached'
-ATTACH_DETACHING = 'detaching'
-ATTACH_ERROR_DETACHING = 'error_detaching'
-
-ATTACH_MODE = 'rw'
+# The statuses of an attach and a detach, defined in volume.constants so
+# that readers need not import this module (and taskflow); kept here under
+# their old names.
+ATTACHING = c.ATTACHING
+IN_USE = c.IN_USE
+DETACHING = c.DETACHING
+ATTACH_ATTACHING = c.ATTACH_ATTACHING
+ATTACH_ATTACHED = c.ATTACH_ATTACHED
+ATTACH_DETACHING = c.ATTACH_DETACHING
+ATTACH_ERROR_DETACHING = c.ATTACH_ERROR_DETACHING
+ATTACH_MODE = c.ATTACH_MODE
 DEVICE_SCAN_ATTEMPTS = 3
 
 _privsep_lock = threading.Lock()
