@@ -7,6 +7,7 @@ after ``[message] message_ttl`` seconds.
 
 from storagemgr.cli import base
 from storagemgr import exception
+from storagemgr.message import constants as message_constants
 
 LIST_COLUMNS = ('id', 'resource_type', 'resource_id', 'action',
                 'message_level', 'detail', 'created_at')
@@ -15,8 +16,8 @@ LIST_COLUMNS = ('id', 'resource_type', 'resource_id', 'action',
 def message_api():
     """``storagemgr.message.api``, imported when a command needs it.
 
-    It imports the database layer; the list's --resource-type choices come
-    from it too, so only ``message list`` builds its parser with it.
+    It imports the database layer; the parsers need only the constants
+    (``storagemgr.message.constants``).
     """
     from storagemgr.message import api
 
@@ -31,7 +32,7 @@ class ListMessage(base.Lister):
         parser.add_argument('--resource-id', metavar='<id>',
                             help='Only messages about this resource.')
         parser.add_argument('--resource-type',
-                            choices=message_api().RESOURCE_TYPES,
+                            choices=message_constants.RESOURCE_TYPES,
                             help='Only messages about resources of this '
                                  'type.')
         return parser

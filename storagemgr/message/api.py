@@ -24,37 +24,26 @@ from storagemgr.db import api as db_api
 from storagemgr.db.models import message as models
 from storagemgr.db import session as db_session
 from storagemgr import exception
+from storagemgr.message import constants
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 
-LEVEL_ERROR = 'ERROR'
-LEVELS = (LEVEL_ERROR,)
-
-# Resource types, named as the CLI names the resources.
-SHARE = 'share'
-SHARE_SNAPSHOT = 'share_snapshot'
-VOLUME = 'volume'
-VOLUME_SNAPSHOT = 'volume_snapshot'
-CONSISTENCY_GROUP = 'consistency_group'
-CONSISTENCY_GROUP_SNAPSHOT = 'consistency_group_snapshot'
-SHARE_GROUP = 'share_group'
-SHARE_GROUP_SNAPSHOT = 'share_group_snapshot'
-# A replica is a share instance; messages about it name the instance.
-SHARE_REPLICA = 'share_replica'
-
-_TYPE_OF_TABLE = {
-    'shares': SHARE,
-    'share_snapshots': SHARE_SNAPSHOT,
-    'volumes': VOLUME,
-    'volume_snapshots': VOLUME_SNAPSHOT,
-    'consistencygroups': CONSISTENCY_GROUP,
-    'cgsnapshots': CONSISTENCY_GROUP_SNAPSHOT,
-    'share_groups': SHARE_GROUP,
-    'share_group_snapshots': SHARE_GROUP_SNAPSHOT,
-}
-RESOURCE_TYPES = tuple(sorted(set(_TYPE_OF_TABLE.values()) |
-                              {SHARE_REPLICA}))
+# The constants live in a module without the database layer (the CLI
+# builds parsers from them); they keep their names here.
+LEVEL_ERROR = constants.LEVEL_ERROR
+LEVELS = constants.LEVELS
+SHARE = constants.SHARE
+SHARE_SNAPSHOT = constants.SHARE_SNAPSHOT
+VOLUME = constants.VOLUME
+VOLUME_SNAPSHOT = constants.VOLUME_SNAPSHOT
+CONSISTENCY_GROUP = constants.CONSISTENCY_GROUP
+CONSISTENCY_GROUP_SNAPSHOT = constants.CONSISTENCY_GROUP_SNAPSHOT
+SHARE_GROUP = constants.SHARE_GROUP
+SHARE_GROUP_SNAPSHOT = constants.SHARE_GROUP_SNAPSHOT
+SHARE_REPLICA = constants.SHARE_REPLICA
+_TYPE_OF_TABLE = constants.TYPE_OF_TABLE
+RESOURCE_TYPES = constants.RESOURCE_TYPES
 
 # Longest detail kept; a driver may put a whole traceback in a message.
 _MAX_DETAIL = 2000
