@@ -2,7 +2,6 @@
 
 from oslo_log import log as logging
 
-from storagemgr.scheduler import evaluator
 from storagemgr.scheduler import filters
 
 LOG = logging.getLogger(__name__)
@@ -30,6 +29,11 @@ def run_pool_function(pool, request, key):
     function = pool.capabilities.get(key)
     if function is None or function == '':
         return None, None, None
+    # Imported when a pool has a function: the evaluator's grammar
+    # (pyparsing) and oslo_utils.strutils cost about 0.1 s to import,
+    # which a scheduler whose pools report none never needs.
+    from storagemgr.scheduler import evaluator
+
     variables = dict(request.variables)
     variables['stats'] = pool.stats()
     variables['capabilities'] = pool.capabilities

@@ -59,6 +59,8 @@ from storagemgr.share_group import api  # noqa
 from storagemgr.share_migration import api  # noqa
 from storagemgr.volume import api  # noqa
 note('service_reads')
+from storagemgr.scheduler.filters import driver  # noqa
+note('scheduler_filters')
 print(json.dumps({'found': found, 'names': names,
                   'listing': listing.getvalue()}))
 '''
@@ -111,7 +113,8 @@ class ImportCostTestCase(base.TestCase):
         cls.report = probe(FLOW_MACHINERY + ('sqlalchemy.orm',
                                              'storagemgr.db.models',
                                              'oslo_utils.strutils',
-                                             'json'))
+                                             'storagemgr.scheduler.evaluator',
+                                             'pyparsing', 'json'))
 
     def test_probe_sees_imports(self):
         # A module every stage imports is reported: the probe can fail.
@@ -161,6 +164,13 @@ class ImportCostTestCase(base.TestCase):
         # The volume, share group, share migration and message APIs
         # import their flows when they run one.
         self._assert_none('service_reads', FLOW_MACHINERY)
+
+    def test_scheduler_filters_leave_the_evaluator(self):
+        # The driver filter imports the function evaluator (pyparsing,
+        # strutils) only for a pool that reports a function.
+        self._assert_none('scheduler_filters', (
+            'storagemgr.scheduler.evaluator', 'pyparsing',
+            'oslo_utils.strutils'))
 
 
 class CommandImportCostTestCase(base.TestCase):
