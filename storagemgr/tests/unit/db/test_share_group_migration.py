@@ -28,6 +28,9 @@ _WHEN = datetime.datetime(2027, 2, 1, 9, 30, 0)
 S1, S2, I1, I2, I3, N1, R1, G1, GS1, M1 = (
     '00000000-0000-4000-8000-0000000000%02d' % n for n in range(1, 11))
 NEW_COLUMN = 'source_share_group_snapshot_member_id'
+# Columns later migrations add (checked by their own tests): an upgrade to
+# the head has them, the rows of this release did not.
+LATER_COLUMNS = ('cast_rules_to_readonly',)
 GROUP_TABLES = ('share_groups', 'share_group_share_types',
                 'share_group_snapshots', 'share_group_snapshot_members')
 # Rows of the previous release that neither direction may touch.
@@ -220,7 +223,8 @@ class ShareGroupMigrationTestCase(db_backends.DatabaseScenarios,
         migration.upgrade(engine)
         self.assertEqual(migration.script_heads(),
                          migration.current_heads(engine))
-        self.assertEqual(before, self._rows(engine))
+        self.assertEqual(before, self._rows(
+            engine, drop=(NEW_COLUMN,) + LATER_COLUMNS))
         with engine.connect() as conn:
             self.assertEqual(0, conn.execute(sa.text(
                 'SELECT COUNT(*) FROM share_groups')).scalar())
