@@ -23,7 +23,6 @@ from oslo_log import log as logging
 from oslo_utils import uuidutils
 
 from storagemgr.backend import process_registry
-from storagemgr import context as sm_context
 from storagemgr.db import api as db_api
 from storagemgr import exception
 from storagemgr import hosts
@@ -31,6 +30,7 @@ from storagemgr.message import api as message_api
 from storagemgr.scheduler import placement
 from storagemgr.share import constants as share_constants
 from storagemgr.share import records as share_records
+from storagemgr.share import service
 from storagemgr.share_migration import constants
 from storagemgr.share_migration.flows import base
 from storagemgr.share_migration import records
@@ -51,17 +51,8 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-class API(object):
+class API(service.ServiceAPI):
     """Start, complete, cancel and show share migrations."""
-
-    def __init__(self, registry=None, context=None):
-        if registry is not None:
-            process_registry.use_registry(registry)
-        self.context = context or sm_context.get_admin_context()
-
-    @property
-    def registry(self):
-        return process_registry.get_registry()
 
     # -- start --------------------------------------------------------------
 
@@ -170,8 +161,8 @@ class API(object):
                 session=session)
 
         with self._watching(share.id, progress):
-            self._run(start_flows.start_migration_flow, share.id,
-                      migration_id, 'start', claim)
+            self._run_migration(start_flows.start_migration_flow, share.id,
+                                migration_id, 'start', claim)
             if wait:
                 self._wait_for_phase1(share.id)
         return self.show(share.id)
@@ -184,8 +175,8 @@ class API(object):
     def _watching(self, share_id, progress):
         return _Watcher(self, share_id, progress)
 
-    def _run(self, factory, share_id, migration_id, operation, claim,
-             **store):
+    def _run_migration(self, factory, share_id, migration_id, operation,
+                       claim, **store):
         """Claim and run a flow; a cancel is an outcome, not an error."""
         from storagemgr.flows import engine as flow_engine
 
@@ -231,8 +222,9 @@ class API(object):
             records.advance(share.id, constants.COMPLETING, session=session,
                             action='complete its migration')
 
-        self._run(complete_flows.complete_migration_flow, share.id,
-                  migration.id, 'complete', claim, method=migration.method)
+        self._run_migration(complete_flows.complete_migration_flow, share.id,
+                            migration.id, 'complete', claim,
+                            method=migration.method)
         return self.show(share.id)
 
     def cancel(self, share_ref, timeout=None):
@@ -257,9 +249,9 @@ class API(object):
             records.advance(share.id, constants.CANCEL_IN_PROGRESS,
                             session=session, action='cancel its migration')
 
-        self._run(cancel_flows.cancel_migration_flow, share.id,
-                  migration.id, 'cancel', claim,
-                  final_state=constants.CANCELLED)
+        self._run_migration(cancel_flows.cancel_migration_flow, share.id,
+                            migration.id, 'cancel', claim,
+                            final_state=constants.CANCELLED)
         return self.show(share.id)
 
     def _wait_until_settled(self, share_id, timeout):
@@ -321,9 +313,9 @@ class API(object):
                            session=session)
 
         try:
-            self._run(cancel_flows.cancel_migration_flow, share_id,
-                      migration_id, 'abort', claim,
-                      final_state=constants.ERROR)
+            self._run_migration(cancel_flows.cancel_migration_flow, share_id,
+                                migration_id, 'abort', claim,
+                                final_state=constants.ERROR)
         except exception.InvalidState:
             return  # a cancel or another poller moved it on
         except Exception as e:
