@@ -28,6 +28,7 @@ import textwrap
 
 from storagemgr.tests.compat import base as compat_base
 from storagemgr.tests.compat import sdists
+from storagemgr.tests.compat import service_calls
 
 MEMBER = 'manila/tests/share/drivers/dummy.py'
 CONFIG = ('[DEFAULT]\nstate_path = @STATE@\nenabled_backends = dm\n'
@@ -81,6 +82,15 @@ class _DummyBackend(object):
             rows = db.execute('SELECT key, value FROM driver_private_data '
                               'WHERE entity_uuid = ?', (entity_id,))
             return dict(rows.fetchall())
+
+
+class _StandaloneBackend(_DummyBackend):
+    """The dummy copied as a module of the operator's own naming."""
+
+    driver = STANDALONE_DRIVER
+
+    def tree(self):
+        return _standalone_tree()
 
 
 class _DummyDriverTests(_DummyBackend):
@@ -251,50 +261,17 @@ class _DummyDriverTests(_DummyBackend):
         self.assertIn('GLUSTERFS', shown['failure_reason'])
 
 
-# Runs service layer calls in a process configured as the CLI configures
-# itself; argv: the config file, then a JSON list of [call, args, kwargs].
-# Prints {"results": [...]}, or {"error": class, "message": ...} and exits
-# 3 on the first storagemgr error.
-API_SCRIPT = textwrap.dedent('''
-    import json
-    import sys
-
-    from storagemgr.backend import process_registry
-    from storagemgr.backend import registry
-    from storagemgr import common_setup
-    from storagemgr import context
-    from storagemgr import exception
-    from storagemgr.share import api as share_api
-    from storagemgr.share_group import api as group_api
-    from storagemgr.types import api as types_api
-
-    common_setup.parse_config([], config_files=[sys.argv[1]])
-    common_setup.prepare_state_path()
-    backends = registry.BackendRegistry()
-    process_registry.use_registry(backends)
-    admin = context.get_admin_context()
-    services = {
-        'shares': share_api.API(backends, admin),
-        'groups': group_api.API(backends, admin),
-        'share_types': types_api.share_types,
-        'share_group_types': types_api.share_group_types,
-    }
-    results = []
-    for call, args, kwargs in json.loads(sys.argv[2]):
-        service, method = call.split('.')
-        try:
-            results.append(
-                getattr(services[service], method)(*args, **kwargs))
-        except exception.StorageManagerException as e:
-            print(json.dumps({'error': type(e).__name__,
-                              'message': str(e)}))
-            sys.exit(3)
-    print(json.dumps({'results': results}, default=str))
-    ''')
-REFUSED = 3
+GROUP_SCRIPT = service_calls.script(
+    (('shares', 'share_api.API(backends, admin)'),
+     ('groups', 'group_api.API(backends, admin)'),
+     ('share_types', 'types_api.share_types'),
+     ('share_group_types', 'types_api.share_group_types')),
+    imports=('from storagemgr.share import api as share_api',
+             'from storagemgr.share_group import api as group_api',
+             'from storagemgr.types import api as types_api'))
 
 
-class _ShareGroupTests(_DummyBackend):
+class _ShareGroupTests(service_calls.ServiceCalls, _DummyBackend):
     """Share groups on the dummy through the service layer.
 
     The dummy has no share group methods of its own (its consistency
@@ -306,32 +283,11 @@ class _ShareGroupTests(_DummyBackend):
     the named method raise ValueError.
     """
 
-    def run_api(self, *calls):
-        """``(returncode, output)`` of the calls, in one process."""
-        process = subprocess.run(
-            [sys.executable, '-c', API_SCRIPT, self.conf,
-             json.dumps([list(call) for call in calls])],
-            capture_output=True, text=True, timeout=180, env=self.env,
-            cwd=self.state_path)
-        self.assertIn(process.returncode, (0, REFUSED),
-                      process.stderr[-3000:])
-        return process.returncode, json.loads(process.stdout)
-
-    def api(self, call, *args, **kwargs):
-        """What ``call`` ('groups.create'...) returned; it must succeed."""
-        rc, output = self.run_api((call, args, kwargs))
-        self.assertEqual(0, rc, output)
-        return output['results'][0]
-
-    def refused(self, call, *args, **kwargs):
-        """``(error class name, message)`` of a call that must fail."""
-        rc, output = self.run_api((call, args, kwargs))
-        self.assertEqual(REFUSED, rc, output)
-        return output['error'], output['message']
+    script = GROUP_SCRIPT
 
     def make_types(self, group_specs=None):
         """Share type ``st`` and group type ``gt`` allowing only it."""
-        self.run_api(
+        self.run_calls(
             ('share_types.create', ['st'],
              {'extra_specs': {'driver_handles_share_servers': 'False'}}),
             ('share_group_types.create', ['gt', ['st']],
@@ -544,24 +500,15 @@ class DottedPathTestCase(_DummyDriverTests, compat_base.DriverCLITestCase):
         return tree
 
 
-class StandaloneModuleTestCase(_DummyDriverTests,
+class StandaloneModuleTestCase(_DummyDriverTests, _StandaloneBackend,
                                compat_base.DriverCLITestCase):
     """The file copied as a module of the operator's own naming."""
 
-    driver = STANDALONE_DRIVER
 
-    def tree(self):
-        return _standalone_tree()
-
-
-class ShareGroupTestCase(_ShareGroupTests, compat_base.DriverCLITestCase):
+class ShareGroupTestCase(_ShareGroupTests, _StandaloneBackend,
+                         compat_base.DriverCLITestCase):
     """Share groups on the dummy, copied as a standalone module.
 
     How the file is found does not change how groups behave; the tests
     above cover both forms.
     """
-
-    driver = STANDALONE_DRIVER
-
-    def tree(self):
-        return _standalone_tree()

@@ -25,68 +25,31 @@ configures itself, so that the dummy's in-memory counter lives across
 them as it does in Manila's long-lived share manager.
 """
 
-import json
-import os
-import sqlite3
-import subprocess
-import sys
-import textwrap
-
 import ddt
 
 from storagemgr.tests.compat import base as compat_base
+from storagemgr.tests.compat import service_calls
 from storagemgr.tests.compat import test_manila_dummy as dummy_tests
 
 SOURCE = 'dm1'
 DESTINATION = 'dm2'
-SECTION = ('[%(name)s]\nshare_driver = %(driver)s\n'
-           'driver_handles_share_servers = False\n'
-           'share_backend_name = %(name)s\n'
-           'dummy_driver_default_driver_method_delay = 0\n'
-           'dummy_driver_driver_methods_delays = %(delays)s\n')
 DEFAULT = ('[DEFAULT]\nstate_path = @STATE@\n'
            'enabled_backends = %s,%s\n'
            'migration_wait_poll_interval = 0.05\n' % (SOURCE, DESTINATION))
 
-MIGRATION_SCRIPT = textwrap.dedent('''
-    import json
-    import sys
-
-    from storagemgr.backend import process_registry
-    from storagemgr.backend import registry
-    from storagemgr import common_setup
-    from storagemgr import context
-    from storagemgr import exception
-    from storagemgr.message import api as message_api
-    from storagemgr.share import api as share_api
-    from storagemgr.share import records as share_records
-    from storagemgr.share_migration import api as migration_api
-
-    common_setup.parse_config([], config_files=[sys.argv[1]])
-    common_setup.prepare_state_path()
-    backends = registry.BackendRegistry()
-    process_registry.use_registry(backends)
-    admin = context.get_admin_context()
-
+MIGRATION_SCRIPT = service_calls.script(
+    (('shares', 'share_api.API(backends, admin)'),
+     ('migrations', 'migration_api.API(backends, admin)'),
+     ('messages', 'Messages()')),
+    imports=('from storagemgr.message import api as message_api',
+             'from storagemgr.share import api as share_api',
+             'from storagemgr.share import records as share_records',
+             'from storagemgr.share_migration import api as migration_api'),
+    preamble='''
     class Messages(object):
         def latest(self, share_ref):
             return message_api.latest_for(
                 message_api.SHARE, share_records.find_share(share_ref).id)
-
-    services = {
-        'shares': share_api.API(backends, admin),
-        'migrations': migration_api.API(backends, admin),
-        'messages': Messages(),
-    }
-    outcomes = []
-    for call, args, kwargs in json.loads(sys.argv[2]):
-        service, method = call.split('.')
-        try:
-            outcomes.append({'result': getattr(services[service], method)(
-                *args, **kwargs)})
-        except exception.StorageManagerException as e:
-            outcomes.append({'error': type(e).__name__, 'message': str(e)})
-    print(json.dumps(outcomes, default=str))
     ''')
 
 VALUE_ERROR = 'sleep length must be non-negative'
@@ -102,68 +65,24 @@ MESSAGE = ('messages.latest', (NAME,), {})
 # The share's record and its rules.
 CHECKS = (('shares.get', (NAME,), {}), ('shares.list_access', (NAME,), {}))
 
-
-def _host(backend):
-    return '@%s#fake_pool_for_%s' % (backend, backend)
+_host = service_calls.host
 
 
 @ddt.ddt
-class _MigrationTests(dummy_tests._DummyBackend):
+class _MigrationTests(service_calls.ServiceCalls,
+                      service_calls.DummyBackends,
+                      dummy_tests._StandaloneBackend):
     """Driver-assisted migrations between two dummy backends."""
 
-    driver = dummy_tests.STANDALONE_DRIVER
-
-    def tree(self):
-        return dummy_tests._standalone_tree()
+    script = MIGRATION_SCRIPT
+    default = DEFAULT
 
     def set_delays(self, delays, destination_delays=dummy_tests.NO_DELAYS):
         """``dummy_driver_driver_methods_delays`` of dm1 (and dm2)."""
-        sections = [SECTION % {'name': name, 'driver': self.driver,
-                               'delays': value}
-                    for name, value in ((SOURCE, delays),
-                                        (DESTINATION, destination_delays))]
-        self.write_config(DEFAULT + ''.join(sections))
-
-    # -- service calls, in one process --------------------------------------
-
-    def run_calls(self, *calls):
-        """The outcome of each ``(call, args, kwargs)``, run in one process.
-
-        An outcome is ``{'result': ...}`` or ``{'error': class name,
-        'message': ...}``; a refused call does not stop the next ones.
-        """
-        process = subprocess.run(
-            [sys.executable, '-c', MIGRATION_SCRIPT, self.conf,
-             json.dumps([[call, list(args), kwargs]
-                         for call, args, kwargs in calls])],
-            capture_output=True, text=True, timeout=180, env=self.env,
-            cwd=self.state_path)
-        self.assertEqual(0, process.returncode, process.stderr[-3000:])
-        return json.loads(process.stdout)
-
-    def results(self, *calls):
-        """What each call returned; every one must succeed."""
-        outcomes = self.run_calls(*calls)
-        for outcome in outcomes:
-            self.assertIn('result', outcome, outcomes)
-        return [outcome['result'] for outcome in outcomes]
-
-    def api(self, call, *args, **kwargs):
-        return self.results((call, args, kwargs))[0]
-
-    def refused(self, call, *args, **kwargs):
-        """``(error class name, message)`` of a call that must fail."""
-        [outcome] = self.run_calls((call, args, kwargs))
-        self.assertIn('error', outcome, outcome)
-        return outcome['error'], outcome['message']
+        self.write_backends((SOURCE, delays),
+                            (DESTINATION, destination_delays))
 
     # -- the database, read as it is -----------------------------------------
-
-    def rows(self, sql, *params):
-        path = os.path.join(self.state_path, 'storagemgr.sqlite')
-        with sqlite3.connect('file:%s?mode=ro' % path, uri=True) as db:
-            db.row_factory = sqlite3.Row
-            return [dict(row) for row in db.execute(sql, params)]
 
     def instances(self, share_id):
         return self.rows('SELECT id, host, status, active FROM '
@@ -174,17 +93,6 @@ class _MigrationTests(dummy_tests._DummyBackend):
                          'provider_location, export_locations FROM '
                          'share_snapshot_instances WHERE snapshot_id = ?',
                          snapshot_id)
-
-    def rule_states(self, share_id):
-        """``{instance id: [rule states]}`` of the share's rules."""
-        states = {}
-        for row in self.rows(
-                'SELECT s.share_instance_id, s.state FROM '
-                'share_instance_access_rules s JOIN share_access_rules r '
-                'ON r.id = s.access_id WHERE r.share_id = ?', share_id):
-            states.setdefault(row['share_instance_id'], []).append(
-                row['state'])
-        return states
 
     # -- fixtures -------------------------------------------------------------
 

@@ -33,69 +33,32 @@ a process per configuration is enough: a call after a change of delays
 runs in a new one.
 """
 
-import json
-import os
-import sqlite3
-import subprocess
-import sys
-import textwrap
-
 from storagemgr.tests.compat import base as compat_base
+from storagemgr.tests.compat import service_calls
 from storagemgr.tests.compat import test_manila_dummy as dummy_tests
 
 PRIMARY = 'dr1'
 SECONDARY = 'dr2'
 BACKENDS = (PRIMARY, SECONDARY)
-SECTION = ('[%(name)s]\nshare_driver = %(driver)s\n'
-           'driver_handles_share_servers = False\n'
-           'share_backend_name = %(name)s\n'
-           'replication_domain = d1\n'
-           'dummy_driver_default_driver_method_delay = 0\n'
-           'dummy_driver_driver_methods_delays = %(delays)s\n')
 DEFAULT = ('[DEFAULT]\nstate_path = @STATE@\nenabled_backends = %s\n'
            '[backend_defaults]\ndriver_setup_retries = 0\n'
            % ','.join(BACKENDS))
 
-SCRIPT = textwrap.dedent('''
-    import json
-    import sys
-
-    from storagemgr.backend import process_registry
-    from storagemgr.backend import registry
-    from storagemgr import common_setup
-    from storagemgr import context
-    from storagemgr import exception
-    from storagemgr.message import api as message_api
-    from storagemgr.share import api as share_api
-    from storagemgr.share_replication import api as replication_api
-    from storagemgr.types import api as types_api
-
-    common_setup.parse_config([], config_files=[sys.argv[1]])
-    common_setup.prepare_state_path()
-    backends = registry.BackendRegistry()
-    process_registry.use_registry(backends)
-    admin = context.get_admin_context()
-
+SCRIPT = service_calls.script(
+    (('shares', 'share_api.API(backends, admin)'),
+     ('replicas', 'replication_api.API(backends, admin)'),
+     ('share_types', 'types_api.share_types'),
+     ('messages', 'Messages()')),
+    imports=('from storagemgr.message import api as message_api',
+             'from storagemgr.share import api as share_api',
+             'from storagemgr.share_replication import api as '
+             'replication_api',
+             'from storagemgr.types import api as types_api'),
+    preamble='''
     class Messages(object):
         def latest(self, replica_id):
             return message_api.latest_for(message_api.SHARE_REPLICA,
                                           replica_id)
-
-    services = {
-        'shares': share_api.API(backends, admin),
-        'replicas': replication_api.API(backends, admin),
-        'share_types': types_api.share_types,
-        'messages': Messages(),
-    }
-    outcomes = []
-    for call, args, kwargs in json.loads(sys.argv[2]):
-        service, method = call.split('.')
-        try:
-            outcomes.append({'result': getattr(services[service], method)(
-                *args, **kwargs)})
-        except exception.StorageManagerException as e:
-            outcomes.append({'error': type(e).__name__, 'message': str(e)})
-    print(json.dumps(outcomes, default=str))
     ''')
 
 VALUE_ERROR = 'sleep length must be non-negative'
@@ -103,8 +66,7 @@ NAME = 's1'
 MOUNT = '/path/to/fake/share/share_%s_%s'
 
 
-def _host(backend):
-    return '@%s#fake_pool_for_%s' % (backend, backend)
+_host = service_calls.host
 
 
 def _exports(mountpoint):
@@ -113,75 +75,31 @@ def _exports(mountpoint):
             '11.0.0.11:' + mountpoint]
 
 
-class _ReplicationTests(dummy_tests._DummyBackend):
+class _ReplicationTests(service_calls.ServiceCalls,
+                        service_calls.DummyBackends,
+                        dummy_tests._StandaloneBackend):
     """Replicas of a share on dr1, made on dr2 by the dummy."""
 
-    driver = dummy_tests.STANDALONE_DRIVER
-
-    def tree(self):
-        return dummy_tests._standalone_tree()
+    script = SCRIPT
+    default = DEFAULT
+    options = 'replication_domain = d1\n'
 
     def set_delays(self, delays, secondary=None):
         """``dummy_driver_driver_methods_delays`` of dr1 (and dr2).
 
         ``secondary``: dr2's, when it differs from dr1's.
         """
-        sections = [SECTION % {'name': name, 'driver': self.driver,
-                               'delays': value}
-                    for name, value in (
-                        (PRIMARY, delays),
-                        (SECONDARY, delays if secondary is None
-                         else secondary))]
-        self.write_config(DEFAULT + ''.join(sections))
-
-    # -- service calls, in one process ---------------------------------------
-
-    def run_calls(self, *calls):
-        """The outcome of each ``(call, args, kwargs)``, run in one process.
-
-        An outcome is ``{'result': ...}`` or ``{'error': class name,
-        'message': ...}``; a refused call does not stop the next ones.
-        """
-        process = subprocess.run(
-            [sys.executable, '-c', SCRIPT, self.conf,
-             json.dumps([[call, list(args), kwargs]
-                         for call, args, kwargs in calls])],
-            capture_output=True, text=True, timeout=180, env=self.env,
-            cwd=self.state_path)
-        self.assertEqual(0, process.returncode, process.stderr[-3000:])
-        return json.loads(process.stdout)
-
-    def results(self, *calls):
-        """What each call returned; every one must succeed."""
-        outcomes = self.run_calls(*calls)
-        for outcome in outcomes:
-            self.assertIn('result', outcome, outcomes)
-        return [outcome['result'] for outcome in outcomes]
+        self.write_backends(
+            (PRIMARY, delays),
+            (SECONDARY, delays if secondary is None else secondary))
 
     # -- the database, read as it is -----------------------------------------
-
-    def rows(self, sql, *params):
-        path = os.path.join(self.state_path, 'storagemgr.sqlite')
-        with sqlite3.connect('file:%s?mode=ro' % path, uri=True) as db:
-            db.row_factory = sqlite3.Row
-            return [dict(row) for row in db.execute(sql, params)]
 
     def snapshot_rows(self, snapshot_id):
         """``{share instance id: status}`` of the snapshot's instances."""
         return {row['share_instance_id']: row['status'] for row in self.rows(
             'SELECT share_instance_id, status FROM '
             'share_snapshot_instances WHERE snapshot_id = ?', snapshot_id)}
-
-    def rule_states(self, share_id):
-        """``{instance id: [rule states]}`` of the share's rules."""
-        states = {}
-        for row in self.rows(
-                'SELECT s.share_instance_id, s.state FROM '
-                'share_instance_access_rules s JOIN share_access_rules r '
-                'ON r.id = s.access_id WHERE r.share_id = ?', share_id):
-            states.setdefault(row['share_instance_id'], []).append(
-                row['state'])
-        return states
 
     # -- fixtures -------------------------------------------------------------
 
