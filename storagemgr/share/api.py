@@ -33,6 +33,7 @@ from storagemgr.share import records
 from storagemgr.share import service
 from storagemgr.share_group import records as group_records
 from storagemgr.types import api as types_api
+from storagemgr.types import extra_specs
 
 
 CONF = cfg.CONF
@@ -181,7 +182,7 @@ class API(service.ServiceAPI):
                 'backend': pool.backend, 'host': pool.host,
                 'share_type_id': kind['id'],
                 'availability_zone': pool.availability_zone}
-            if kind['extra_specs'].get('replication_type'):
+            if kind['extra_specs'].get(extra_specs.REPLICATION_TYPE):
                 # Its first replica (the reference's rule).
                 instance_values['replica_state'] = 'active'
             process_registry.get_backend(pool.backend, 'share',

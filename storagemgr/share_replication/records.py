@@ -32,7 +32,7 @@ def is_replica():
     return Instance.replica_state.isnot(None)
 
 
-def replication_type(share, session=None):
+def replication_type(share):
     """The share type's ``replication_type``, or None."""
     if not share.share_type_id:
         return None

@@ -6,6 +6,7 @@ transaction, just before the call, so a resumed task sees the database
 as it is then, not as it was when the flow started.
 """
 
+from storagemgr.driver_view import DriverView
 from storagemgr.share import constants as share_constants
 from storagemgr.share import driver_views
 from storagemgr.share.flows import base as share_base
@@ -20,16 +21,16 @@ def access_rules(share_id, readonly=False):
 
     ``readonly``: every rule cast to ``ro`` (a readable secondary's).
     """
-    views = []
-    for rule in share_records.list_rules(share_id):
-        if rule.state not in (share_constants.ACCESS_STATE_ACTIVE,
-                              share_constants.ACCESS_STATE_APPLYING):
-            continue
-        view = driver_views.access_view(rule)
-        if readonly:
-            view['access_level'] = 'ro'
-        views.append(view)
-    return views
+    views = [driver_views.access_view(rule)
+             for rule in share_records.list_rules(share_id)
+             if rule.state in (share_constants.ACCESS_STATE_ACTIVE,
+                               share_constants.ACCESS_STATE_APPLYING)]
+    return cast_readonly(views) if readonly else views
+
+
+def cast_readonly(rules):
+    """Copies of the rule views ``rules``, every one ``ro``."""
+    return [DriverView(rule, access_level='ro') for rule in rules]
 
 
 def replica_list(share_id):

@@ -8,6 +8,8 @@ puts the instance in ``error``. One instance's failure never stops the
 others'. A snapshot whose last instance went is deleted.
 """
 
+import collections
+
 from oslo_log import log as logging
 
 from storagemgr import exception
@@ -21,25 +23,29 @@ LOG = logging.getLogger(__name__)
 
 
 def poll_replica_snapshots(driver, context, share_id, replica_id):
-    """One poll of the replica's pending snapshot instances; the count."""
-    pending = records.snapshot_instances(
-        share_id, replica_id=replica_id,
-        statuses=constants.SNAPSHOT_POLLED_STATUSES)
+    """One poll of the replica's pending snapshot instances; the count.
+
+    The share's snapshot instances are read once, for all the polls.
+    """
+    share = records.share_records.get_share(share_id)
+    by_snapshot, pending = collections.defaultdict(list), []
+    for triple in records.snapshot_instances(share_id):
+        snapshot, instance, replica = triple
+        view = records.snapshot_instance_view(share, triple)
+        by_snapshot[snapshot.id].append(view)
+        if (replica.id == replica_id and
+                instance.status in constants.SNAPSHOT_POLLED_STATUSES):
+            pending.append((snapshot.id, instance.status, view))
     if not pending:
         return 0
     views, _ = base.replica_list(share_id)
-    share = records.share_records.get_share(share_id)
-    for triple in pending:
-        snapshot, instance, _ = triple
-        view = records.snapshot_instance_view(share, triple)
-        all_of_snapshot = list(records.snapshot_views(
-            share_id, snapshot.id).values())
-        _poll_one(driver, context, share_id, views, replica_id, view,
-                  all_of_snapshot, snapshot.id, instance.status)
+    for snapshot_id, status, view in pending:
+        _poll_one(driver, context, views, replica_id, view,
+                  by_snapshot[snapshot_id], snapshot_id, status)
     return len(pending)
 
 
-def _poll_one(driver, context, share_id, views, replica_id, view,
+def _poll_one(driver, context, views, replica_id, view,
               all_of_snapshot, snapshot_id, status):
     try:
         update = updates.check_snapshot_poll(

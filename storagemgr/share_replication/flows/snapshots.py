@@ -11,6 +11,8 @@ later by ``update_replicated_snapshot`` on their replica's backend (the
 periodic task, or a resync).
 """
 
+import sqlalchemy as sa
+
 from storagemgr.db import api as db_api
 from storagemgr.db import session as db_session
 from storagemgr.share_replication import constants
@@ -23,8 +25,9 @@ SnapshotInstance = records.SnapshotInstance
 
 def is_replicated(snapshot_id):
     """Whether the snapshot has instances on more than one replica."""
-    return db_session.run(lambda s: len(db_api.query(
-        SnapshotInstance, session=s, snapshot_id=snapshot_id)) > 1)
+    return db_session.run(lambda s: s.scalar(
+        sa.select(sa.func.count()).select_from(SnapshotInstance).where(
+            SnapshotInstance.snapshot_id == snapshot_id))) > 1
 
 
 def _calls(share_id, snapshot_id):
