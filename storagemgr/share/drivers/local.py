@@ -30,7 +30,9 @@ import shlex
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from storagemgr.backend import process_registry
 from storagemgr import exception
+from storagemgr import hosts
 from storagemgr.i18n import _
 from storagemgr import paths
 from storagemgr.share import driver
@@ -361,22 +363,57 @@ class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
         """Render the whole wanted rule set; bad rules end in error."""
         proto = _share_proto(share)
         self._existing_share_path(share)
-        kept, updates = [], {}
-        for rule in access_rules:
-            try:
-                exports.check_rule(rule, proto)
-            except exception.InvalidShareAccess as e:
-                LOG.warning('Share %(id)s: %(e)s', {'id': share['id'],
-                                                    'e': e})
-                updates[rule['id']] = {'state': 'error', 'access_key': None}
-                continue
-            kept.append({key: rule.get(key) for key in
-                         ('id', 'access_type', 'access_to', 'access_level')})
+        kept, refused = self._renderable_rules(share['id'], proto,
+                                               access_rules)
+        updates = {rule_id: {'state': 'error', 'access_key': None}
+                   for rule_id in refused}
         self.store.update(state.SHARES, share['id'], access=kept)
         self._render_and_apply()
         for rule in kept:
             updates[rule['id']] = {'state': 'active', 'access_key': None}
         return updates
+
+    @staticmethod
+    def _renderable_rules(share_id, proto, access_rules):
+        """``(rules as the exports record them, ids of refused rules)``."""
+        kept, refused = [], []
+        for rule in access_rules or []:
+            try:
+                exports.check_rule(rule, proto)
+            except exception.InvalidShareAccess as e:
+                LOG.warning('Share %(id)s: %(e)s', {'id': share_id, 'e': e})
+                refused.append(rule['id'])
+                continue
+            kept.append({key: rule.get(key) for key in
+                         ('id', 'access_type', 'access_to', 'access_level')})
+        return kept, refused
+
+    def _local_peer(self, context, host, fail):
+        """The set-up driver of the local backend of this host ``host`` names.
+
+        This one for its own backend. ``fail(reason)`` builds the error
+        raised when there is none: an unknown or down backend, another
+        driver, a backend of another host.
+        """
+        try:
+            place = hosts.parse(host)
+            if place.backend == self.backend_name:
+                peer = self
+            else:
+                peer = process_registry.driver_for(place.backend, 'share',
+                                                   context)
+        except exception.StorageManagerException as e:
+            raise fail(str(e))
+        if not isinstance(peer, LocalShareDriver) or peer.root is None:
+            raise fail(_('backend %s is not a local share backend') %
+                       place.backend)
+        peer_host = peer._config('backend_host') or CONF.host
+        if place.host is not None and place.host != peer_host:
+            raise fail(_('backend %(backend)s is on host %(host)s, not '
+                         '%(given)s') % {'backend': place.backend,
+                                         'host': peer_host,
+                                         'given': place.host})
+        return peer
 
     def allow_access(self, context, share, access, share_server=None):
         rules = [r for r in self._recorded_rules(share['id'])

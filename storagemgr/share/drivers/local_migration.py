@@ -36,10 +36,8 @@ import os
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from storagemgr.backend import process_registry
 from storagemgr import coordination
 from storagemgr import exception
-from storagemgr import hosts
 from storagemgr.i18n import _
 from storagemgr import paths
 from storagemgr.share.drivers import local_state as state
@@ -325,25 +323,10 @@ class LocalMigrationMixin(object):
             filesystem than this backend's.
         """
         share_id = source_share['id']
-        try:
-            place = hosts.parse(destination_share.get('host'))
-            if place.backend == self.backend_name:
-                destination = self
-            else:
-                destination = process_registry.driver_for(
-                    place.backend, 'share', context)
-        except exception.StorageManagerException as e:
-            raise LocalMigrationFailed(share_id=share_id, reason=str(e))
-        if not isinstance(destination, LocalMigrationMixin) or (
-                destination.root is None):
-            raise LocalMigrationFailed(share_id=share_id, reason=_(
-                'backend %s is not a local share backend') % place.backend)
-        host = destination._config('backend_host') or CONF.host
-        if place.host is not None and place.host != host:
-            raise LocalMigrationFailed(share_id=share_id, reason=_(
-                'backend %(backend)s is on host %(host)s, not %(given)s') % {
-                    'backend': place.backend, 'host': host,
-                    'given': place.host})
+        destination = self._local_peer(
+            context, destination_share.get('host'),
+            lambda reason: LocalMigrationFailed(share_id=share_id,
+                                                reason=reason))
         for path in (destination.root, destination._snapshot_root,
                      self._snapshot_root):
             self._check_same_device(source_share, destination, path)

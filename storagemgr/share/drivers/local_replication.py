@@ -48,11 +48,9 @@ import uuid
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from storagemgr.backend import process_registry
 from storagemgr import coordination
 from storagemgr.data import sync
 from storagemgr import exception
-from storagemgr import hosts
 from storagemgr.i18n import _
 from storagemgr import paths
 from storagemgr.share.drivers import local_exports as exports
@@ -174,25 +172,8 @@ class LocalReplicationMixin(object):
 
     def _replica_driver(self, context, replica):
         """The set-up local driver of the backend holding ``replica``."""
-        try:
-            place = hosts.parse(replica.get('host'))
-            if place.backend == self.backend_name:
-                drv = self
-            else:
-                drv = process_registry.driver_for(place.backend, 'share',
-                                                  context)
-        except exception.StorageManagerException as e:
-            raise _fail(replica, str(e))
-        if not isinstance(drv, LocalReplicationMixin) or drv.root is None:
-            raise _fail(replica, _('backend %s is not a local share '
-                                   'backend') % place.backend)
-        host = drv._config('backend_host') or CONF.host
-        if place.host is not None and place.host != host:
-            raise _fail(replica, _(
-                'backend %(backend)s is on host %(host)s, not %(given)s') % {
-                    'backend': place.backend, 'host': host,
-                    'given': place.host})
-        return drv
+        return self._local_peer(context, replica.get('host'),
+                                lambda reason: _fail(replica, reason))
 
     @staticmethod
     def _replica_path(drv, replica):
@@ -207,17 +188,9 @@ class LocalReplicationMixin(object):
 
     def _checked_rules(self, proto, access_rules):
         """(rules that render, 'active' or 'error' if one was refused)."""
-        kept, status = [], RULES_ACTIVE
-        for rule in access_rules or []:
-            try:
-                exports.check_rule(rule, proto)
-            except exception.InvalidShareAccess as e:
-                LOG.warning('Replica rule refused: %s', e)
-                status = RULES_ERROR
-                continue
-            kept.append({key: rule.get(key) for key in
-                         ('id', 'access_type', 'access_to', 'access_level')})
-        return kept, status
+        kept, refused = self._renderable_rules('replica', proto,
+                                               access_rules)
+        return kept, RULES_ERROR if refused else RULES_ACTIVE
 
     def _set_role(self, replica_id, role, source=None, racy=None):
         """Record ``replica_id``'s role on this backend."""
