@@ -4,8 +4,10 @@ Anything that turns a user-supplied string into a path goes through
 ``safe_join``, which refuses names that would leave the base directory.
 """
 
+import contextlib
 import os
 import re
+import tempfile
 
 from oslo_config import cfg
 
@@ -46,3 +48,21 @@ def safe_join(base, *components):
         raise exception.InvalidInput(
             reason='path %r leaves %r' % (path, base))
     return path
+
+
+def write_atomically(path, text, mode=0o600):
+    """Replace ``path`` with ``text`` so readers never see half a file."""
+    directory = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(dir=directory,
+                               prefix='.%s.' % os.path.basename(path))
+    try:
+        with os.fdopen(fd, 'w') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -19,12 +19,12 @@ version table or with other revisions all take the full, locked check.
 import hashlib
 import json
 import os
-import tempfile
 
 from oslo_config import cfg
 import sqlalchemy as sa
 
 from storagemgr import exception
+from storagemgr import paths
 
 CONF = cfg.CONF
 
@@ -161,22 +161,12 @@ def save_script_heads(key, heads):
     the old cache or the new one, never part of one. A state directory
     that cannot be written only costs later processes the full check.
     """
-    directory = CONF.state_path
     try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=directory,
-                                         prefix='.%s.' % _HEADS_CACHE)
+        paths.ensure_private_dir(CONF.state_path)
+        paths.write_atomically(_heads_cache_path(), json.dumps(
+            {'key': key, 'heads': sorted(heads)}))
     except OSError:
-        return
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            json.dump({'key': key, 'heads': sorted(heads)}, f)
-        os.replace(temporary, _heads_cache_path())
-    except OSError:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        pass
 
 
 def stored_heads(engine):

@@ -446,10 +446,10 @@ class LocalShareDriver(driver.ExecuteMixin, groups.LocalShareGroupsMixin,
                 entries.append((record['path'],
                                 record.get('proto', exports.NFS), rules))
                 sections[record['path']] = 'share-%s' % share_id
-            state.write_atomically(self.exports_file,
+            paths.write_atomically(self.exports_file,
                                    exports.render_nfs(backend, entries),
                                    0o644)
-            state.write_atomically(self.smb_conf,
+            paths.write_atomically(self.smb_conf,
                                    exports.render_smb(backend, entries,
                                                       sections), 0o644)
         command = self._apply_command()

@@ -14,31 +14,14 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 import threading
+
+from storagemgr import paths
 
 SHARES = 'shares'
 SNAPSHOTS = 'snapshots'
 SHARE_GROUPS = 'share_groups'
 _KINDS = (SHARES, SNAPSHOTS, SHARE_GROUPS)
-
-
-def write_atomically(path, text, mode=0o600):
-    """Replace ``path`` with ``text`` so readers never see half a file."""
-    directory = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(dir=directory,
-                               prefix='.%s.' % os.path.basename(path))
-    try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 class StateStore(object):
@@ -77,8 +60,8 @@ class StateStore(object):
         return data
 
     def _write(self, data):
-        write_atomically(self.path, json.dumps(data, indent=1,
-                                               sort_keys=True))
+        paths.write_atomically(self.path, json.dumps(data, indent=1,
+                                                     sort_keys=True))
 
     def get(self, kind, record_id):
         """The record, or None."""

@@ -11,9 +11,9 @@ A fault records what it changed, so ``clear`` restores exactly that.
 
 import json
 import os
-import tempfile
 
 from storagemgr import exception
+from storagemgr import paths
 
 FORMAT_VERSION = 1
 TEMPERATURE_NORMAL = 30
@@ -151,17 +151,8 @@ def load(path):
 
 def save(path, state):
     """Replace the file atomically, readable by its owner only."""
-    real = check_state_path(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(real),
-                               prefix='.sim-state-')
-    try:
-        with os.fdopen(fd, 'w') as f:
-            json.dump(state, f, separators=(',', ':'))
-        os.replace(tmp, real)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    paths.write_atomically(check_state_path(path),
+                           json.dumps(state, separators=(',', ':')))
 
 
 def load_or_create(path, **generate_args):
