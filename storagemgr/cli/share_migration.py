@@ -72,8 +72,11 @@ class ProgressReporter(object):
         self.drawn = False
 
     def __call__(self, record):
+        state = record.get('task_state')
+        if not state:
+            # Read before the start's claim committed: nothing to show.
+            return
         percent = max(0, min(100, int(record.get('total_progress') or 0)))
-        state = record.get('task_state') or ''
         if self.tty:
             filled = BAR_WIDTH * percent // 100
             self.stream.write('\r[%s%s] %3d%% %s' % (
